@@ -1,0 +1,151 @@
+"""Cache keys: a hash of everything an entry depends on.
+
+A key covers the step's name and parameters, the source of the module that computes
+it and of every module of this package that module imports (found by reading the
+imports, transitively), the keys of its input entries, the hash of any data file it
+reads, and the versions of the libraries that shape numbers and pixels. Nothing
+else: not the time, not the cache folder, not other steps' parameters.
+
+Computing a key imports nothing heavy; it reads source files and package metadata.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import sys
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+PACKAGE = PACKAGE_ROOT.name
+
+# Libraries whose version can change a result; TensorFlow ships under two names.
+LIBRARIES = (
+    ("tensorflow", "tensorflow-cpu", "tensorflow"),
+    ("keras", "keras"),
+    ("shap", "shap"),
+    ("lime", "lime"),
+    ("scikit-learn", "scikit-learn"),
+    ("scikit-image", "scikit-image"),
+    ("numpy", "numpy"),
+    ("matplotlib", "matplotlib"),
+    ("pillow", "pillow"),
+    ("mlxtend", "mlxtend"),
+)
+
+
+@lru_cache(maxsize=1)
+def library_versions() -> dict[str, str]:
+    """Installed versions of the libraries in `LIBRARIES` ("absent" when not installed)."""
+    versions = {}
+    for name, *distributions in LIBRARIES:
+        for dist in distributions:
+            try:
+                versions[name] = metadata.version(dist)
+                break
+            except metadata.PackageNotFoundError:
+                continue
+        else:
+            versions[name] = "absent"
+    versions["python"] = "%d.%d" % sys.version_info[:2]
+    return versions
+
+
+def module_path(module: str) -> Path:
+    """The source file of a module of this package, e.g. ``figures.recipes.shap_digit``."""
+    parts = module.split(".")
+    if parts[0] != PACKAGE:
+        raise ValueError(f"{module} is not a module of {PACKAGE}")
+    base = PACKAGE_ROOT.joinpath(*parts[1:])
+    if base.is_dir():
+        return base / "__init__.py"
+    return base.with_suffix(".py")
+
+
+def _is_module(name: str) -> bool:
+    return name.startswith(PACKAGE + ".") and module_path(name).is_file()
+
+
+def _imports(module: str, source: str) -> set[str]:
+    """Modules of this package that `source` (the text of `module`) imports."""
+    package = module if module_path(module).name == "__init__.py" else module.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                prefix = ".".join(base + ([node.module] if node.module else []))
+            else:
+                prefix = node.module or ""
+            submodules = [f"{prefix}.{alias.name}" for alias in node.names]
+            modules = [name for name in submodules if _is_module(name)]
+            # `from figures import style` needs figures.style, not the package's __init__.
+            names = modules if len(modules) == len(submodules) else [prefix, *modules]
+        else:
+            continue
+        for name in names:
+            if name == PACKAGE or name.startswith(PACKAGE + "."):
+                # `from figures import style` names a module; `from figures.x import f` a function.
+                while name != PACKAGE and not module_path(name).is_file():
+                    name = name.rpartition(".")[0]
+                found.add(name)
+    found.discard(module)
+    return found
+
+
+def code_closure(module: str) -> dict[str, str]:
+    """SHA-256 of `module` and of every module of this package it imports, transitively."""
+    hashes: dict[str, str] = {}
+    todo = [module]
+    while todo:
+        name = todo.pop()
+        if name in hashes:
+            continue
+        source = module_path(name).read_text(encoding="utf-8")
+        hashes[name] = hashlib.sha256(source.encode()).hexdigest()
+        todo.extend(sorted(_imports(name, source) - hashes.keys()))
+    return dict(sorted(hashes.items()))
+
+
+def make_key(
+    step: str,
+    params: dict[str, Any],
+    modules: tuple[str, ...],
+    input_keys: dict[str, str],
+    data_hashes: dict[str, str] | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """The key of a step and the description it was made from (kept in record.json)."""
+    described = {
+        "step": step,
+        "params": params,
+        "code": {name: digest for module in modules for name, digest in code_closure(module).items()},
+        "inputs": dict(sorted(input_keys.items())),
+        "data": dict(sorted((data_hashes or {}).items())),
+        "libraries": library_versions(),
+    }
+    blob = json.dumps(described, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:32], described
+
+
+def explain_difference(old: dict[str, Any], new: dict[str, Any]) -> str:
+    """Why a key changed, in words, from the descriptions of the old and the new key."""
+    reasons = []
+    for part, label in (
+        ("params", "parameters"),
+        ("code", "code"),
+        ("inputs", "input entries"),
+        ("data", "data files"),
+        ("libraries", "library versions"),
+    ):
+        before, after = old.get(part, {}), new.get(part, {})
+        if before != after:
+            changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+            reasons.append(f"{label} changed ({', '.join(changed)})")
+    return "; ".join(reasons) or "unknown change"
