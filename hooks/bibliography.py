@@ -10,6 +10,7 @@ Each file is parsed once and again only when its bytes change, which keeps
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,21 @@ LABELS = ("number", "author-year")
 # pybtex style behind each style name; "numbered" is BibTeX's unsrt: numbered in order of first citation.
 _PYBTEX_STYLE = {"numbered": "unsrt", "plain": "plain", "unsrt": "unsrt", "alpha": "alpha"}
 _ENTRY_START = re.compile(r"^[ \t]*@(?P<type>\w+)[ \t]*[{(][ \t]*(?P<key>[^,\s]+)[ \t]*,", re.MULTILINE)
+
+
+class _SafeHtmlBackend(find_plugin("pybtex.backends", "html")):
+    """pybtex's HTML backend escapes text but not link targets; this one escapes both.
+
+    A ``url`` or ``doi`` field holding ``"onmouseover=...`` would otherwise break out of
+    the href attribute, and a ``javascript:`` URL would run when clicked: only http(s)
+    links are made, anything else stays text.
+    """
+
+    @staticmethod
+    def format_href(url: str, text: str, external: bool = False) -> str:
+        if not re.match(r"https?://", url, re.IGNORECASE):
+            return text
+        return f'<a href="{html.escape(url, quote=True)}">{text}</a>'
 
 
 class BibliographyError(ValueError):
@@ -126,7 +142,7 @@ def format_references(
     data = BibliographyData({key: entries[key] for key in keys})
     pybtex_style = find_plugin("pybtex.style.formatting", _PYBTEX_STYLE[style])()
     formatted = list(pybtex_style.format_entries(data.entries.values()))
-    html_backend = find_plugin("pybtex.backends", "html")()
+    html_backend = _SafeHtmlBackend()
     text_backend = find_plugin("pybtex.backends", "text")()
     labels = _author_year_labels(keys, entries) if author_year else None
     refs = {}

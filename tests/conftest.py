@@ -1,0 +1,83 @@
+"""Shared fixtures: the hooks' folder on sys.path, and helpers to build sites in tmp_path."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "hooks"))
+sys.path.insert(0, str(ROOT))
+
+
+def mkdocs(site: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run `mkdocs build` in `site`; returns the finished process (output in .stdout)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", *args], cwd=site, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=1200,
+    )
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the real site (sources only, no cache) in `target`."""
+    for name in ("mkdocs.yml", "references.bib"):
+        shutil.copy(ROOT / name, target / name)
+    for name in ("docs", "hooks", "figures"):
+        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+SMALL_CONFIG = """
+site_name: Test
+site_url: https://example.org/sub/
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+hooks:
+  - hooks/settings_hook.py
+  - hooks/pages_hook.py
+  - hooks/math_hook.py
+  - hooks/citations_hook.py
+  - hooks/figures_hook.py
+markdown_extensions:
+  - attr_list
+  - md_in_html
+  - footnotes
+  - pymdownx.arithmatex:
+      generic: true
+  - pymdownx.superfences
+extra:
+  project:
+    cache_dir: .cache-test
+{extra}
+"""
+
+
+@pytest.fixture
+def small_site(tmp_path: Path):
+    """A minimal site with the project's hooks; call it with pages and extra settings."""
+
+    def make(pages: dict[str, str], extra: str = "", bib: str | None = None) -> Path:
+        shutil.copytree(ROOT / "hooks", tmp_path / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(ROOT / "figures", tmp_path / "figures", ignore=shutil.ignore_patterns("__pycache__"))
+        (tmp_path / "mkdocs.yml").write_text(SMALL_CONFIG.format(extra=extra))
+        (tmp_path / "references.bib").write_text(bib if bib is not None else (ROOT / "references.bib").read_text())
+        for name, text in pages.items():
+            path = tmp_path / "docs" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        return tmp_path
+
+    return make
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
