@@ -51,7 +51,7 @@ def library_versions() -> dict[str, str]:
                 continue
         else:
             versions[name] = "absent"
-    versions["python"] = "%d.%d" % sys.version_info[:2]
+    versions["python"] = f"{sys.version_info[0]}.{sys.version_info[1]}"
     return versions
 
 

@@ -21,6 +21,7 @@ from pybtex.database import BibliographyData, Entry
 from pybtex.database.input import bibtex
 from pybtex.plugin import find_plugin
 from pybtex.scanner import PybtexSyntaxError
+from pybtex.style.template import FieldIsMissing
 
 from citations import Reference
 
@@ -141,7 +142,10 @@ def format_references(
     keys = list(dict.fromkeys(cited))
     data = BibliographyData({key: entries[key] for key in keys})
     pybtex_style = find_plugin("pybtex.style.formatting", _PYBTEX_STYLE[style])()
-    formatted = list(pybtex_style.format_entries(data.entries.values()))
+    try:
+        formatted = list(pybtex_style.format_entries(data.entries.values()))
+    except FieldIsMissing as error:  # the style needs a field the entry lacks
+        raise BibliographyError(f"{error} (needed by style '{style}')") from None
     html_backend = _SafeHtmlBackend()
     text_backend = find_plugin("pybtex.backends", "text")()
     labels = _author_year_labels(keys, entries) if author_year else None

@@ -82,7 +82,10 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **_) -> st
     settings = config.extra["project"].citations
     author_year = settings.labels == "author-year"
     cited = [item.key for citation in found for item in citation.items]
-    refs = bibliography.format_references(cited, entries, style=settings.style, author_year=author_year)
+    try:
+        refs = bibliography.format_references(cited, entries, style=settings.style, author_year=author_year)
+    except bibliography.BibliographyError as error:
+        raise PluginError(f"{where}: {error}") from None
     rendered = citations.render_citations(markdown, found, refs, author_year=author_year)
     section = citations.render_reference_list(rendered, settings.heading, numbered=not author_year)
     return citations.place_reference_list(rendered.markdown, section)

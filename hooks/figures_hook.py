@@ -18,6 +18,7 @@ Events:
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
@@ -32,11 +33,12 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-import figure_tags
-import frontmatter
 from figures import FIGURES, FigureError, Project
 from figures.cache import CacheError, Entry
 from figures.notebooks import NotebookError, execute_cached
+
+import figure_tags
+import frontmatter
 
 log = get_plugin_logger("figures")
 _state: dict = {"serve": False}
@@ -94,10 +96,8 @@ def _collect_tags(files: Files, root: Path) -> dict[str, list[figure_tags.Figure
 
 def _die_with_parent() -> None:
     """In the child: get SIGKILL if the build process dies, so no orphan keeps computing."""
-    try:
+    with contextlib.suppress(OSError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
 
 
 def _compute(names: list[str]) -> None:

@@ -1,8 +1,9 @@
 from html.parser import HTMLParser
 from pathlib import Path
 
-import bibliography
 import pytest
+
+import bibliography
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,5 @@
 import pytest
+
 from citations import (
     CitationError,
     CiteItem,

@@ -1,4 +1,5 @@
 import pytest
+
 from mathml import MathError, render_math, to_mathml
 
 
@@ -11,7 +12,10 @@ def test_inline_and_block():
 
 
 def test_shapley_formula_renders():
-    tex = r"\phi_i(v) = \sum_{S \subseteq N \setminus \{i\}} \frac{|S|!\,(n - |S| - 1)!}{n!} \bigl( v(S \cup \{i\}) - v(S) \bigr)"
+    tex = (
+        r"\phi_i(v) = \sum_{S \subseteq N \setminus \{i\}} "
+        r"\frac{|S|!\,(n - |S| - 1)!}{n!} \bigl( v(S \cup \{i\}) - v(S) \bigr)"
+    )
     assert "<mfrac>" in to_mathml(tex, True)
 
 

