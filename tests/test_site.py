@@ -35,7 +35,7 @@ def page(site: Path, path: str) -> str:
 
 def test_cold_build_computes_and_warm_build_recomputes_nothing(built):
     _, first, second = built
-    assert "WARNING" not in first and "WARNING" not in second
+    assert "WARNING -" not in first and "WARNING -" not in second
     assert "model: computing" in first and "model: epoch 10/10" in first
     assert "computing" not in second and "executing" not in second
     assert second.count("figures: figure ") >= 6 and "cached" in second
