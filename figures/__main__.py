@@ -2,7 +2,7 @@
 
 Commands:
   list            every figure and whether it is cached
-  build [NAME..]  compute what is missing for the named figures (all by default)
+  build [NAME..]  compute what is missing for the named figures or steps (all figures by default)
   why NAME        for each step behind a figure: cached, or why it would be recomputed
   clean           empty the cache; ``--unused`` keeps what the last build used
 
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("list", help="list figures and their cache status")
     build = commands.add_parser("build", help="compute missing figures")
-    build.add_argument("names", nargs="*", metavar="NAME")
+    build.add_argument("names", nargs="*", metavar="NAME", help="a figure (shap-digit) or a step (model)")
     why = commands.add_parser("why", help="why a figure would be recomputed")
     why.add_argument("name")
     clean = commands.add_parser("clean", help="delete cache entries")
@@ -72,9 +72,7 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{name:20} {'cached' if entry else 'to compute: ' + reason}")
         return 0
     if args.command == "build":
-        names = args.names or sorted(FIGURES)
-        for name in names:
-            project.figure(name)
+        project.build(args.names or sorted(FIGURES))
         project.cache.write_manifest(project.used)
         return 0
     if args.command == "why":

@@ -1,10 +1,11 @@
 """Cache keys: a hash of everything an entry depends on.
 
-A key covers the step's name and parameters, the source of the module that computes
+A key covers the step's name and parameters, the code of the module that computes
 it and of every module of this package that module imports (found by reading the
-imports, transitively), the keys of its input entries, the hash of any data file it
-reads, and the versions of the libraries that shape numbers and pixels. Nothing
-else: not the time, not the cache folder, not other steps' parameters.
+imports, transitively; their syntax trees are hashed, so comments do not count),
+the keys of its input entries, the hash of any data file it reads, and the versions
+of the libraries that shape numbers and pixels. Nothing else: not the time, not the
+cache folder, not other steps' parameters.
 
 Computing a key imports nothing heavy; it reads source files and package metadata.
 """
@@ -70,11 +71,11 @@ def _is_module(name: str) -> bool:
     return name.startswith(PACKAGE + ".") and module_path(name).is_file()
 
 
-def _imports(module: str, source: str) -> set[str]:
-    """Modules of this package that `source` (the text of `module`) imports."""
+def _imports(module: str, tree: ast.Module) -> set[str]:
+    """Modules of this package that `tree` (the syntax tree of `module`) imports."""
     package = module if module_path(module).name == "__init__.py" else module.rpartition(".")[0]
     found: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -100,6 +101,20 @@ def _imports(module: str, source: str) -> set[str]:
     return found
 
 
+@lru_cache(maxsize=256)
+def _facts(module: str, source: str, root: str) -> tuple[str, frozenset[str]]:
+    """The digest of a module's syntax tree and the package modules it imports.
+
+    Hashing the tree, not the text, means comments, blank lines and layout do not
+    count: rewording a comment in ``model.py`` must not retrain the model, while any
+    change the interpreter sees (code, names, constants, docstrings) does. Memoised
+    on the source text (and package folder), so a build parses each module once.
+    """
+    tree = ast.parse(source)
+    dump = ast.dump(tree, annotate_fields=False, include_attributes=False)
+    return hashlib.sha256(dump.encode()).hexdigest(), frozenset(_imports(module, tree))
+
+
 def code_closure(module: str) -> dict[str, str]:
     """SHA-256 of `module` and of every module of this package it imports, transitively."""
     hashes: dict[str, str] = {}
@@ -108,9 +123,9 @@ def code_closure(module: str) -> dict[str, str]:
         name = todo.pop()
         if name in hashes:
             continue
-        source = module_path(name).read_text(encoding="utf-8")
-        hashes[name] = hashlib.sha256(source.encode()).hexdigest()
-        todo.extend(sorted(_imports(name, source) - hashes.keys()))
+        digest, imports = _facts(name, module_path(name).read_text(encoding="utf-8"), str(PACKAGE_ROOT))
+        hashes[name] = digest
+        todo.extend(sorted(imports - hashes.keys()))
     return dict(sorted(hashes.items()))
 
 

@@ -24,8 +24,12 @@ class NotebookError(RuntimeError):
     """A notebook failed to execute; the message names the file and cell."""
 
 
-def execute_cached(path: Path, src_uri: str, root: Path, project, log) -> Entry:
-    """The entry holding the executed copy of `path`, at `src_uri` inside the entry."""
+def execute_cached(path: Path, src_uri: str, root: Path, project, log, before=None) -> Entry:
+    """The entry holding the executed copy of `path`, at `src_uri` inside the entry.
+
+    `before`, if given, is called once the notebook is known to need running, before
+    its kernel starts (the hook waits there for the entries the notebook loads).
+    """
     shown = os.path.relpath(path, root)
     step = "notebook:" + path.stem
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -35,6 +39,8 @@ def execute_cached(path: Path, src_uri: str, root: Path, project, log) -> Entry:
     if entry is not None:
         log.info("%s: cached", shown)
         return entry
+    if before is not None:
+        before()
     log.info("%s: executing (%s)", shown, reason)
     with project.cache.lock(step, key):
         entry, _ = project.cache.lookup(step, key)

@@ -134,6 +134,51 @@ class Project:
                     order.append(step)
         return order
 
+    def step_name(self, name: str) -> str:
+        """A step of the graph from a figure name (``shap-digit``) or a step name (``shap``)."""
+        if name in FIGURES:
+            return f"figure:{name}"
+        if name in self.graph and not name.startswith("figure:"):
+            return name
+        known = sorted(FIGURES) + [s for s in self.graph if not s.startswith("figure:")]
+        raise FigureError(f"unknown figure or step '{name}'; known: {', '.join(known)}")
+
+    def plan(self, names: list[str]) -> list[str]:
+        """The steps behind `names` (figures or steps), in graph order: inputs first.
+
+        The graph lists the model's steps before LIME and the figures, so a build
+        makes the entries a notebook waits for (model, SHAP) as early as it can.
+        """
+        wanted = set()
+        for name in names:
+            step = self.step_name(name)
+            wanted.update([*self.ancestors(step), step])
+        return [step for step in self.graph if step in wanted]
+
+    def independent_groups(self, names: list[str], at_most: int = 2) -> list[list[str]]:
+        """Split `names` into at most `at_most` groups that share no step still to compute.
+
+        Each group can then be computed by its own process at the same time as the
+        others (the random forest while the digit model trains) without two processes
+        ever computing one entry. Names whose steps are all cached are left out.
+        """
+        groups: list[tuple[set[str], list[str]]] = []
+        for name in names:
+            if self.status(self.step_name(name))[0] is not None:
+                continue  # a cached figure needs nothing, even if its inputs were cleaned away
+            missing = {step for step in self.plan([name]) if self.status(step)[0] is None}
+            joined = [g for g in groups if g[0] & missing]
+            merged = (missing.union(*(g[0] for g in joined)), [n for g in joined for n in g[1]] + [name])
+            groups = [g for g in groups if not any(g is j for j in joined)] + [merged]
+        buckets: list[tuple[int, list[str]]] = []  # (steps to compute, names), at most `at_most`
+        for steps_, members in sorted(groups, key=lambda g: -len(g[0])):
+            if len(buckets) < at_most:
+                buckets.append((len(steps_), list(members)))
+            else:  # the group joins the bucket with the least work so far
+                i = min(range(len(buckets)), key=lambda b: buckets[b][0])
+                buckets[i] = (buckets[i][0] + len(steps_), buckets[i][1] + list(members))
+        return [sorted(members) for _, members in buckets]
+
     def status(self, name: str) -> tuple[Entry | None, str]:
         """The cached entry of a step, or None and why it must be computed."""
         key, described = self.key(name)
@@ -190,3 +235,8 @@ class Project:
         if name not in FIGURES:
             raise FigureError(f"unknown figure '{name}'; known figures: {', '.join(sorted(FIGURES))}")
         return self.ensure(f"figure:{name}")
+
+    def build(self, names: list[str]) -> None:
+        """Ensure every step behind `names`, inputs first, in graph order."""
+        for step in self.plan(names):
+            self.ensure(step)

@@ -2,16 +2,17 @@
 
 Events:
 
-* ``on_startup`` notes whether this is ``mkdocs serve``.
 * ``on_config`` opens the figure project (``figures``) from the validated settings.
 * ``on_serve`` watches ``figures/`` so that editing a recipe rebuilds the site.
 * ``on_files`` reads every page for ``{% figure %}`` tags (an unknown name fails
   with page, line and the known names), looks each figure up in the cache by key
-  and, only if something is missing or stale, runs ``python -m figures build`` in a
-  child process, relaying its log. The child is where TensorFlow gets imported; a
-  warm build never loads it, and `serve` always runs current recipe code. Each
-  figure's PNGs are added with ``File.generated``: nothing is written into docs/.
-  Notebooks are executed through the cache too (`figures.notebooks`).
+  and, only if something is missing or stale, runs ``python -m figures build`` in
+  child processes (one per independent group of steps, in parallel), relaying
+  their logs. The children are where TensorFlow gets imported; a warm build never
+  loads it, and `serve` always runs current recipe code. Each figure's PNGs are
+  added with ``File.generated``: nothing is written into docs/. Notebooks are
+  executed through the cache too (`figures.notebooks`), as soon as the entries
+  they load exist.
 * ``on_page_markdown`` (before citations, so captions may cite) replaces the tags.
 * ``on_post_build`` writes the cache manifest and drops per-build state.
 """
@@ -21,10 +22,13 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import json
+import logging
 import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -35,17 +39,13 @@ from mkdocs.structure.pages import Page
 
 from figures import FIGURES, FigureError, Project
 from figures.cache import CacheError, Entry
-from figures.notebooks import NotebookError, execute_cached
+from figures.notebooks import UPSTREAM, NotebookError, execute_cached
 
 import figure_tags
 import frontmatter
 
 log = get_plugin_logger("figures")
-_state: dict = {"serve": False}
-
-
-def on_startup(command: str, **_) -> None:
-    _state["serve"] = command == "serve"
+_state: dict = {}
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -100,56 +100,93 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def _compute(names: list[str]) -> None:
-    """Run ``python -m figures build`` for `names` and relay its log."""
-    project_root = Path(__file__).resolve().parent.parent
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore"}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(project_root), env.get("PYTHONPATH")]))
-    command = [sys.executable, "-m", "figures", "--config", _state["config_file"], "--json", "build", *names]
-    child = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-        preexec_fn=_die_with_parent if sys.platform == "linux" else None,
-    )
-    errors = []
-    assert child.stdout is not None
-    for line in child.stdout:
-        try:
-            record = json.loads(line)
-            level, message = record["level"], record["message"]
-        except (ValueError, KeyError, TypeError):
-            log.debug("%s", line.rstrip())  # TensorFlow's own chatter, visible with --verbose
-            continue
-        if level == "ERROR":
-            errors.append(message)
-        else:
-            log.log(getattr(__import__("logging"), level, 20), "%s", message)
-    if child.wait() != 0:
-        raise PluginError(errors[0] if errors else f"python -m figures build exited with {child.returncode}")
+class _Child:
+    """One ``python -m figures --json build NAMES`` process, its log relayed by a thread."""
+
+    def __init__(self, names: list[str]) -> None:
+        project_root = Path(__file__).resolve().parent.parent
+        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore"}
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(project_root), env.get("PYTHONPATH")]))
+        command = [sys.executable, "-m", "figures", "--config", _state["config_file"], "--json", "build", *names]
+        self.names = names
+        self.errors: list[str] = []
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        )
+        self.relay = threading.Thread(target=self._relay, daemon=True)
+        self.relay.start()
+
+    def _relay(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            try:
+                record = json.loads(line)
+                level, message = record["level"], record["message"]
+            except (ValueError, KeyError, TypeError):
+                log.debug("%s", line.rstrip())  # TensorFlow's own chatter, visible with --verbose
+                continue
+            if level == "ERROR":
+                self.errors.append(message)
+            else:
+                log.log(logging.getLevelName(level) if level in ("INFO", "WARNING", "DEBUG") else 20, "%s", message)
+
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def wait(self) -> str | None:
+        """Wait for the end; the error message if the child failed."""
+        code = self.process.wait()
+        self.relay.join()
+        if code == 0:
+            return None
+        return self.errors[0] if self.errors else f"python -m figures build exited with {code}"
+
+
+def _start(names: list[str]) -> list[_Child]:
+    """Children for what is missing behind `names`: one per group of steps that share nothing.
+
+    Two cores, two kinds of work: the random forest (scikit-learn) runs while the
+    digit model's process imports TensorFlow and trains.
+    """
+    project: Project = _state["project"]
+    for name in names:
+        if name in FIGURES:
+            entry, reason = project.status(f"figure:{name}")
+            if entry is not None:
+                log.info("figure %s: cached", name)
+            elif "corrupt" in reason or "missing" in reason or "unreadable" in reason:
+                log.warning("figure %s: cached entry unusable (%s); recomputing", name, reason)
+    return [_Child(group) for group in project.independent_groups(names, at_most=os.cpu_count() or 1)]
+
+
+def _finish(children: list[_Child]) -> None:
+    """Wait for every child; fail with the first error."""
+    errors = [error for error in (child.wait() for child in children) if error]
+    if errors:
+        raise PluginError(errors[0])
+
+
+def _wait_for(steps: tuple[str, ...], children: list[_Child]) -> None:
+    """Block until the entries `steps` are cached; fail if the children end without them."""
+    project: Project = _state["project"]
+    while not all(project.status(step)[0] for step in steps):
+        if not any(child.running() for child in children):
+            _finish(children)  # raises the children's error if there is one
+            missing = [step for step in steps if project.status(step)[0] is None]
+            raise PluginError(f"{', '.join(missing)}: still not in the cache after computing")
+        time.sleep(0.5)
 
 
 def _entries(names: list[str]) -> dict[str, Entry]:
     project: Project = _state["project"]
-    try:
-        missing = []
-        for name in names:
-            entry, reason = project.status(f"figure:{name}")
-            if entry is None:
-                missing.append(name)
-                if "corrupt" in reason or "missing" in reason or "unreadable" in reason:
-                    log.warning("figure %s: cached entry unusable (%s); recomputing", name, reason)
-            else:
-                log.info("figure %s: cached", name)
-        if missing:
-            _compute(missing)
-        entries = {}
-        for name in names:
-            entry, reason = project.status(f"figure:{name}")
-            if entry is None:
-                raise PluginError(f"figure {name}: still not in the cache after computing ({reason})")
-            entries[name] = entry
-        return entries
-    except (FigureError, CacheError) as error:
-        raise PluginError(str(error)) from None
+    entries = {}
+    for name in names:
+        entry, reason = project.status(f"figure:{name}")
+        if entry is None:
+            raise PluginError(f"figure {name}: still not in the cache after computing ({reason})")
+        entries[name] = entry
+    return entries
 
 
 @event_priority(50)  # before mkdocs-jupyter, which must wrap the executed notebook, not the source
@@ -157,30 +194,38 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     root = Path(config.config_file_path).resolve().parent
     tags = _collect_tags(files, root)
     names = sorted({tag.name for page_tags in tags.values() for tag in page_tags})
-    entries = _entries(names) if names else {}
+    notebooks = [f for f in files if f.src_uri.endswith(".ipynb") and f.abs_src_path is not None]
+    needed = names + list(UPSTREAM if notebooks else ())
+    try:
+        children = _start(needed)
+        try:
+            # A notebook runs as soon as the entries it loads exist, while the children
+            # go on with LIME and the figures: its kernel's start overlaps their work.
+            for file in notebooks:
+                _execute_notebook(file, files, config, root, children)
+        finally:
+            _finish(children)
+        entries = _entries(names)
+    except (FigureError, CacheError, NotebookError) as error:
+        raise PluginError(str(error)) from None
     _state["tags"] = tags
     _state["entries"] = entries
     for name, entry in entries.items():
         for variant in ("light", "dark"):
             uri = f"assets/figures/{name}.{entry.key[:10]}.{variant}.png"
             files.append(File.generated(config, uri, abs_src_path=str(entry.file(f"{variant}.png"))))
-    try:
-        _execute_notebooks(files, config, root)
-    except NotebookError as error:
-        raise PluginError(str(error)) from None
     return files
 
 
-def _execute_notebooks(files: Files, config: MkDocsConfig, root: Path) -> None:
+def _execute_notebook(file: File, files: Files, config: MkDocsConfig, root: Path, children: list[_Child]) -> None:
     project: Project = _state["project"]
-    for file in list(files):
-        if not file.src_uri.endswith(".ipynb") or file.abs_src_path is None:
-            continue
-        entry = execute_cached(Path(file.abs_src_path), file.src_uri, root, project, log)
-        files.remove(file)
-        # A plain File rooted in the entry, not File.generated: mkdocs-jupyter wraps it and
-        # reads abs_src_path through the wrapper, which a generated file does not support.
-        files.append(File(file.src_uri, str(entry.path), config.site_dir, config.use_directory_urls))
+    entry = execute_cached(
+        Path(file.abs_src_path), file.src_uri, root, project, log, before=lambda: _wait_for(UPSTREAM, children)
+    )
+    files.remove(file)
+    # A plain File rooted in the entry, not File.generated: mkdocs-jupyter wraps it and
+    # reads abs_src_path through the wrapper, which a generated file does not support.
+    files.append(File(file.src_uri, str(entry.path), config.site_dir, config.use_directory_urls))
 
 
 @event_priority(50)  # before citations, so a caption's citations are resolved too

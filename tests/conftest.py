@@ -81,3 +81,16 @@ def small_site(tmp_path: Path):
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> tuple[Path, str, str]:
+    """The real site built twice from a cold cache: (folder, first log, second log)."""
+    site = copy_project(tmp_path_factory.mktemp("real"))
+    docs_before = snapshot(site / "docs")
+    first = mkdocs(site, "--strict")
+    assert first.returncode == 0, first.stdout
+    second = mkdocs(site, "--strict")
+    assert second.returncode == 0, second.stdout
+    assert snapshot(site / "docs") == docs_before  # the build never writes into docs/
+    return site, first.stdout, second.stdout

@@ -10,23 +10,10 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import copy_project, mkdocs, snapshot
+from conftest import mkdocs, snapshot
 
 POST = "blog/2024/02/04/visual-guide/index.html"
 POST2 = "blog/2024/03/10/why-explain/index.html"
-
-
-@pytest.fixture(scope="session")
-def built(tmp_path_factory) -> tuple[Path, str, str]:
-    """The real site built twice from a cold cache: (folder, first log, second log)."""
-    site = copy_project(tmp_path_factory.mktemp("real"))
-    docs_before = snapshot(site / "docs")
-    first = mkdocs(site, "--strict")
-    assert first.returncode == 0, first.stdout
-    second = mkdocs(site, "--strict")
-    assert second.returncode == 0, second.stdout
-    assert snapshot(site / "docs") == docs_before  # the build never writes into docs/
-    return site, first.stdout, second.stdout
 
 
 def page(site: Path, path: str) -> str:

@@ -1,0 +1,146 @@
+"""Benchmark: cold, warm and hook-free builds of the real site, training time and accuracy.
+
+    python bench/run.py [--test-path ../shared/data/mnist] [--keep]
+
+It copies the site's sources (no cache) into a temporary folder and times, one after
+the other, on this machine:
+
+1. a cold ``mkdocs build --strict`` (empty cache: trains, explains, renders, runs the notebook);
+2. a warm build (full cache), with Python's import profiler on in every process it starts,
+   to show that no TensorFlow module is imported;
+3. the floor: the same site with ``hooks:`` emptied (Markdown, theme, blog, notebook
+   conversion only; figure tags and citations stay unresolved, which is fine for timing).
+
+The copy's ``data.test_path`` points at the official MNIST test set when one is found,
+so the model's record holds its accuracy on those 10,000 digits. Targets (issue 4):
+warm <= 1.3 x floor, no TensorFlow in a warm build, cold < 90 s, accuracy >= 98%.
+Results are printed and written to ``bench/results/<timestamp>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_TEST = ROOT.parent / "shared" / "data" / "mnist"
+
+
+def copy_sources(target: Path, test_path: Path | None) -> None:
+    for name in ("mkdocs.yml", "references.bib"):
+        shutil.copy(ROOT / name, target / name)
+    for name in ("docs", "hooks", "figures"):
+        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+    if test_path is not None:
+        config = (target / "mkdocs.yml").read_text()
+        config, count = re.subn(r"(\n    data:\n)", rf"\1      test_path: {test_path}\n", config)
+        if count != 1:
+            sys.exit("bench: cannot find extra.project.data in mkdocs.yml to set test_path")
+        (target / "mkdocs.yml").write_text(config)
+
+
+def build(site: Path, *, profile_imports: bool = False) -> tuple[float, str]:
+    """One ``mkdocs build --strict`` in `site`: (seconds, combined output)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if profile_imports:
+        env["PYTHONPROFILEIMPORTTIME"] = "1"  # inherited by every Python child (figures CLI, kernels)
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", "site"],
+        cwd=site, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"bench: build failed in {site}:\n{done.stdout[-4000:]}")
+    return seconds, done.stdout
+
+
+def records(cache: Path) -> dict[str, dict]:
+    """The record of each cache entry, by step name."""
+    found = {}
+    for record in cache.glob("*/*/record.json"):
+        data = json.loads(record.read_text())
+        found[record.parent.parent.name] = data
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--test-path", type=Path, default=DEFAULT_TEST if DEFAULT_TEST.is_dir() else None,
+                        help="folder with the official t10k IDX files (default: ../shared/data/mnist if present)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary site")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    site = work / "site-src"
+    site.mkdir()
+    copy_sources(site, args.test_path.resolve() if args.test_path else None)
+
+    cold, cold_log = build(site)
+    warm, warm_log = build(site, profile_imports=True)
+    tf_imports = sorted({m for m in re.findall(r"import time:.*\|\s+(tensorflow\S*|keras\S*)", warm_log)})
+    recomputed = [line for line in warm_log.splitlines() if "computing" in line or "executing" in line]
+
+    config = (site / "mkdocs.yml").read_text()
+    (site / "mkdocs.yml").write_text(re.sub(r"\nhooks:\n(  - .*\n)+", "\nhooks: []\n", config))
+    floor, _ = build(site)
+    floor = min(floor, build(site)[0])  # the floor is the smaller of two runs: no hook, no cache
+
+    steps = records(site / ".figures-cache")
+    model = steps.get("model", {}).get("meta", {})
+    result = {
+        "cold_seconds": round(cold, 1),
+        "warm_seconds": round(warm, 1),
+        "floor_seconds": round(floor, 1),
+        "warm_over_floor": round(warm / floor, 2),
+        "tensorflow_modules_in_warm_build": len(tf_imports),
+        "recomputed_in_warm_build": recomputed,
+        "train_seconds": model.get("train_seconds"),
+        "holdout_accuracy": model.get("holdout_accuracy"),
+        "test_accuracy": model.get("test_accuracy"),
+        "test_digits": model.get("test_digits"),
+        "step_seconds": {name: rec.get("seconds") for name, rec in sorted(steps.items())},
+    }
+    checks = {
+        "cold < 90 s": cold < 90,
+        "warm <= 1.3 x floor": warm <= 1.3 * floor,
+        "no TensorFlow import in warm build": not tf_imports,
+        "test accuracy >= 98%": (result["test_accuracy"] or 0) >= 0.98 if args.test_path else None,
+    }
+    print(f"cold build          {cold:7.1f} s")
+    print(f"warm build          {warm:7.1f} s   ({len(recomputed)} entries recomputed)")
+    print(f"floor (no hooks)    {floor:7.1f} s")
+    print(f"warm / floor        {warm / floor:7.2f}")
+    print(f"training            {model.get('train_seconds')} s on {model.get('train_digits')} digits")
+    print(f"hold-out accuracy   {model.get('holdout_accuracy')}")
+    if args.test_path:
+        print(f"official test acc.  {model.get('test_accuracy')} on {model.get('test_digits')} digits")
+    else:
+        print("official test acc.  (no test set given: --test-path)")
+    print(f"TensorFlow modules imported by the warm build: {len(tf_imports)}")
+    for name, seconds in result["step_seconds"].items():
+        print(f"  step {name:28} {seconds} s")
+    for check, ok in checks.items():
+        print(f"{'PASS' if ok else 'skip' if ok is None else 'FAIL'}  {check}")
+    result["checks"] = checks
+
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"{time.strftime('%Y%m%dT%H%M%S')}.json").write_text(json.dumps(result, indent=2) + "\n")
+    if args.keep:
+        print(f"site kept in {site}")
+    else:
+        shutil.rmtree(work)
+    return 0 if all(ok is not False for ok in checks.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
