@@ -88,8 +88,12 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{root}: no cache")
         return 0
     if args.unused:
-        manifest = json.loads((root / "manifest.json").read_text())
-        keep = {root / e["path"] for e in manifest["entries"].values()}
+        try:
+            manifest = json.loads((root / "manifest.json").read_text())
+            keep = {root / e["path"] for e in manifest["entries"].values()}
+        except (OSError, ValueError, KeyError, TypeError):
+            print(f"{root}: no readable manifest.json (run a build first); nothing removed")
+            return 1
         removed = [p for p in root.glob("*/*") if p.is_dir() and p not in keep]
         for path in removed:
             shutil.rmtree(path)

@@ -170,10 +170,11 @@ class Cache:
         _write_json_atomic(self.root / "manifest.json", manifest)
 
     def _ensure_writable(self, folder: Path) -> None:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise CacheError(f"{folder}: cannot create the cache folder ({error.strerror})") from None
+        for path in dict.fromkeys((self.root, folder)):  # the cache folder itself first, for the message
+            try:
+                path.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise CacheError(f"{path}: cannot create the cache folder ({error.strerror})") from None
         if not os.access(folder, os.W_OK | os.X_OK):
             raise CacheError(f"{folder}: the cache folder is not writable")
 

@@ -41,7 +41,10 @@ def execute_cached(path: Path, src_uri: str, root: Path, project, log, before=No
         return entry
     if before is not None:
         before()
-    log.info("%s: executing (%s)", shown, reason)
+    if reason == "not in the cache":
+        log.info("%s: executing (%s)", shown, reason)
+    else:
+        log.warning("%s: cached entry unusable, executing again: %s", shown, reason)
     with project.cache.lock(step, key):
         entry, _ = project.cache.lookup(step, key)
         if entry is not None:

@@ -151,12 +151,9 @@ def _start(names: list[str]) -> list[_Child]:
     """
     project: Project = _state["project"]
     for name in names:
-        if name in FIGURES:
-            entry, reason = project.status(f"figure:{name}")
-            if entry is not None:
-                log.info("figure %s: cached", name)
-            elif "corrupt" in reason or "missing" in reason or "unreadable" in reason:
-                log.warning("figure %s: cached entry unusable (%s); recomputing", name, reason)
+        if name in FIGURES and project.status(f"figure:{name}")[0] is not None:
+            log.info("figure %s: cached", name)
+    # A damaged entry is reported (as a warning) by the child that recomputes it.
     return [_Child(group) for group in project.independent_groups(names, at_most=os.cpu_count() or 1)]
 
 
@@ -222,6 +219,7 @@ def _execute_notebook(file: File, files: Files, config: MkDocsConfig, root: Path
     entry = execute_cached(
         Path(file.abs_src_path), file.src_uri, root, project, log, before=lambda: _wait_for(UPSTREAM, children)
     )
+    _state.setdefault("notebooks", {})[entry.step] = entry
     files.remove(file)
     # A plain File rooted in the entry, not File.generated: mkdocs-jupyter wraps it and
     # reads abs_src_path through the wrapper, which a generated file does not support.
@@ -253,6 +251,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 def on_post_build(config: MkDocsConfig) -> None:
     project: Project = _state["project"]
     used = {f"figure:{name}": entry for name, entry in _state.get("entries", {}).items()}
+    used.update(_state.pop("notebooks", {}))
     try:
         if used:
             project.cache.write_manifest(used)

@@ -6,6 +6,7 @@ MkDocs silently ignores front matter that is not valid YAML and shows it as text
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
@@ -52,6 +53,9 @@ def check(raw: str) -> dict[str, Any]:
         return {}
     try:
         data = yaml.safe_load(match.group(1))
+    except ValueError as error:  # a date-like value that is no date: YAML's constructor gives no line
+        line, value = _bad_date(match.group(1))
+        raise FrontMatterError(line, f"'{value}' is not a valid date ({error})") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = 2 + mark.line if mark is not None else 1
@@ -62,3 +66,53 @@ def check(raw: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise FrontMatterError(2, "front matter must be a mapping of keys to values")
     return data
+
+
+_DATE_LIKE = re.compile(r"\b(\d{4}-\d{1,2}-\d{1,2})\b")
+
+
+def _bad_date(block: str) -> tuple[int, str]:
+    """The first line of a front-matter block holding a date-like value that is no date."""
+    for number, text in enumerate(block.splitlines(), start=2):
+        for value in _DATE_LIKE.findall(text):
+            try:
+                datetime.date(*map(int, value.split("-")))
+            except ValueError:
+                return number, value
+    return 2, "a value"
+
+
+def check_post(raw: str, meta: dict[str, Any], authors: set[str] | None) -> None:
+    """Check a blog post's front matter as Material's blog reads it; raises `FrontMatterError`.
+
+    Material stops at a bad post with no line number; this names the file's line.
+    `authors` are the keys of the authors file (None: the blog has no authors file).
+    """
+
+    def fail(key: str, message: str) -> None:
+        raise FrontMatterError(key_line(raw, key) or 1, message)
+
+    date = meta.get("date")
+    if date is None:
+        fail("date", "a blog post needs a 'date' (for example date: 2024-02-04)")
+    dates = date if isinstance(date, dict) else {"created": date}
+    for name, value in dates.items():
+        if name not in ("created", "updated") or not isinstance(value, (datetime.date, datetime.datetime)):
+            fail("date", f"'date' must be a date such as 2024-02-04 (or created:/updated: dates), got {value!r}")
+    if "created" not in dates:
+        fail("date", "'date' needs a 'created' date")
+    for key in ("title", "description", "slug"):
+        if key in meta and not isinstance(meta[key], str):
+            fail(key, f"'{key}' must be text, got {meta[key]!r}")
+    for key in ("authors", "categories", "tags"):
+        value = meta.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            fail(key, f"'{key}' must be a list of names, got {value!r}")
+    for category in meta.get("categories", []):
+        if any(c in category for c in '<>&"'):
+            # Material's blog prints category names into headings unescaped, from its own read of the file.
+            fail("categories", f"category {category!r}: a category name cannot contain <, >, & or \"")
+    if authors is not None:
+        for author in meta.get("authors", []):
+            if author not in authors:
+                fail("authors", f"unknown author '{author}'; known authors: {', '.join(sorted(authors))}")

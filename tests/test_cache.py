@@ -113,7 +113,7 @@ def test_an_unwritable_cache_folder_is_one_clear_error(tmp_path):
         blocked = tmp_path / "file"
         blocked.write_text("a file where the cache folder should be")
         cache = Cache(blocked / "cache")
-        expected = f"{blocked / 'cache' / 'shap'}: cannot create the cache folder (Not a directory)"
+        expected = f"{blocked / 'cache'}: cannot create the cache folder (Not a directory)"
     else:
         locked = tmp_path / "locked"
         locked.mkdir(mode=0o500)

@@ -1,0 +1,352 @@
+"""Faults and reproducibility, for real: killed builds, concurrent builds, damaged caches, bad data.
+
+A small site (one page with all six figures, a one-epoch model) is built once from
+a cold cache as the reference; each test compares its own build with it.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SMALL_CONFIG, mkdocs, snapshot
+
+from figures import FIGURES
+
+SMALL_FIGURES = """    model:
+      epochs: 1
+    figures:
+      background: 5
+      lime_samples: 50
+      lime_segments: 20
+      dpi: 50
+"""
+PAGE = "# Figures\n\nMath $x^2$ and a citation [@rudin2019stop].\n\n" + "\n\n".join(
+    f'{{% figure "{name}" caption="The {name} figure." %}}' for name in sorted(FIGURES)
+) + "\n"
+
+
+def make_site(folder: Path, extra: str = SMALL_FIGURES, pages: dict[str, str] | None = None,
+              config: str = SMALL_CONFIG, cache_dir: str | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    if cache_dir is not None:
+        config = config.replace("cache_dir: .cache-test", f"cache_dir: {cache_dir}")
+    for name in ("hooks", "figures"):
+        shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "references.bib", folder / "references.bib")
+    (folder / "mkdocs.yml").write_text(config.format(extra=extra))
+    for name, text in (pages or {"index.md": PAGE}).items():
+        (folder / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / "docs" / name).write_text(text)
+    return folder
+
+
+def figures_of(site: Path) -> dict[str, bytes]:
+    return snapshot(site / "site" / "assets" / "figures")
+
+
+def pages_of(site: Path) -> dict[str, bytes]:
+    return {name: data for name, data in snapshot(site / "site").items() if name.endswith(".html")}
+
+
+def no_traceback(output: str) -> None:
+    assert "Traceback" not in output, output
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> Path:
+    site = make_site(tmp_path_factory.mktemp("reference") / "site")
+    done = mkdocs(site, "--strict")
+    assert done.returncode == 0, done.stdout
+    assert len(figures_of(site)) == 2 * len(FIGURES)
+    return site
+
+
+def test_two_cold_builds_are_byte_identical(reference, tmp_path):
+    again = make_site(tmp_path / "again")
+    done = mkdocs(again, "--strict")
+    assert done.returncode == 0, done.stdout
+    assert figures_of(again) == figures_of(reference)
+    assert pages_of(again) == pages_of(reference)  # no build timestamps in the pages of this site
+
+
+def popen_build(site: Path) -> subprocess.Popen:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=site, env=env, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+
+
+def kill_when(site: Path, marker: str) -> str:
+    """Start a build, SIGKILL its whole process group when `marker` appears in its log."""
+    build = popen_build(site)
+    seen = []
+    assert build.stdout is not None
+    for line in build.stdout:
+        seen.append(line)
+        if marker in line:
+            os.killpg(build.pid, signal.SIGKILL)
+            break
+    build.wait(timeout=60)
+    build.stdout.close()
+    log = "".join(seen)
+    assert build.returncode == -signal.SIGKILL, f"the build ended before {marker!r}:\n{log}"
+    return log
+
+
+def trusted_entries(cache: Path) -> list[Path]:
+    return sorted(p.parent for p in cache.glob("*/*/record.json"))
+
+
+def test_a_build_killed_while_training_or_rendering_leaves_nothing_trusted(reference, tmp_path):
+    site = make_site(tmp_path / "killed")
+    cache = site / ".cache-test"
+    kill_when(site, "model: TensorFlow loaded")  # killed during training
+    assert not (cache / "model").exists() or not list((cache / "model").glob("*/record.json"))
+    kill_when(site, "figure confusion-matrix:")  # killed while the figures render
+    assert list((cache / "model").glob("*/record.json"))  # the model finished before this kill
+    for entry in trusted_entries(cache):  # everything a later build would trust is whole
+        record = json.loads((entry / "record.json").read_text())
+        assert all((entry / name).stat().st_size == f["size"] for name, f in record["files"].items())
+    done = mkdocs(site, "--strict")
+    assert done.returncode == 0, done.stdout
+    assert figures_of(site) == figures_of(reference)
+    assert pages_of(site) == pages_of(reference)
+
+
+def test_two_builds_at_once_share_one_cache(reference, tmp_path):
+    shared = tmp_path / "shared-cache"
+    one = make_site(tmp_path / "one", cache_dir=str(shared))
+    two = make_site(tmp_path / "two", cache_dir=str(shared))
+    builds = [popen_build(one), popen_build(two)]
+    logs = [b.communicate(timeout=900)[0] for b in builds]
+    assert [b.returncode for b in builds] == [0, 0], logs
+    assert figures_of(one) == figures_of(two) == figures_of(reference)
+    # Each entry was computed once: the second build waited for the first one's lock.
+    computed = sum(log.count("model: computing") for log in logs)
+    assert computed == 1, logs
+
+
+DAMAGE = {
+    "dataset": ("digits.npz", lambda p: p.write_bytes(p.read_bytes()[:100])),
+    "model": ("model.keras", lambda p: p.write_bytes(b"PK\x03\x04 not a keras file")),
+    "predictions": ("logits.npz", lambda p: p.write_bytes(p.read_bytes()[::-1])),
+    "shap": ("shap.npz", lambda p: p.write_bytes(b"")),
+    "lime": ("lime.npz", lambda p: p.write_bytes(p.read_bytes() + b"trailing")),
+    "forest": ("importances.npz", lambda p: p.write_text("{}")),
+    "figure-shap-digit": ("light.png", lambda p: p.write_bytes(p.read_bytes()[:64])),
+    "figure-confusion-matrix": ("record.json", lambda p: p.write_text('{"format": 1, "key": ')),
+}
+
+
+def test_damaged_entries_of_every_kind_are_reported_and_recomputed(reference, tmp_path):
+    site = tmp_path / "damaged"
+    shutil.copytree(reference, site)
+    for step, (name, damage) in DAMAGE.items():
+        (entry,) = (site / ".cache-test" / step).glob("*/")
+        damage(entry / name)
+    docs, bib = snapshot(site / "docs"), (site / "references.bib").read_bytes()
+    done = mkdocs(site)
+    assert done.returncode == 0, done.stdout
+    warnings = re.findall(r"WARNING -  figures: (\S+): cached entry unusable, recomputing: (.*)", done.stdout)
+    assert dict(warnings) == {
+        "dataset": "digits.npz does not match its recorded checksum (corrupt or truncated)",
+        "model": "model.keras does not match its recorded checksum (corrupt or truncated)",
+        "predictions": "logits.npz does not match its recorded checksum (corrupt or truncated)",
+        "shap": "shap.npz does not match its recorded checksum (corrupt or truncated)",
+        "lime": "lime.npz does not match its recorded checksum (corrupt or truncated)",
+        "forest": "importances.npz does not match its recorded checksum (corrupt or truncated)",
+        "figure:shap-digit": "light.png does not match its recorded checksum (corrupt or truncated)",
+        "figure:confusion-matrix": "its record.json is unreadable (JSONDecodeError)",
+    }
+    no_traceback(done.stdout)
+    assert figures_of(site) == figures_of(reference)
+    assert snapshot(site / "docs") == docs and (site / "references.bib").read_bytes() == bib
+    assert mkdocs(site, "--strict").returncode == 0  # and the repaired cache is trusted again
+
+
+def test_a_cache_folder_that_cannot_be_written_is_one_clear_error(tmp_path):
+    blocker = tmp_path / "blocker"
+    site = make_site(tmp_path / "site", cache_dir="../blocker/cache")
+    blocker.write_text("a file where a folder should be")
+    done = mkdocs(site)
+    assert done.returncode == 1
+    expected = f"{blocker / 'cache'}: cannot create the cache folder (Not a directory)"
+    assert f"ERROR   -  {expected}" in done.stdout
+    no_traceback(done.stdout)
+
+
+def idx_folder(folder: Path, images: bytes) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "train-images-idx3-ubyte").write_bytes(images)
+    (folder / "train-labels-idx1-ubyte").write_bytes(b"\x00\x00\x08\x01" + (2).to_bytes(4, "big") + b"\x01\x02")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("images", "message"),
+    [
+        (b"\x00\x00\x08\x03" + (2).to_bytes(4, "big") + (28).to_bytes(4, "big") * 2 + b"\x00" * 1000,
+         "train-images-idx3-ubyte: truncated IDX file (expected 1584 bytes, found 1016)"),
+        (b"\x1f\x8b\x08\x00" + b"\x00" * 2000,
+         "train-images-idx3-ubyte: not an IDX image file (magic number 0x1f8b0800, expected 0x00000803)"),
+    ],
+    ids=["truncated", "wrong magic"],
+)
+def test_a_bad_mnist_file_fails_with_its_path(tmp_path, images, message):
+    folder = idx_folder(tmp_path / "mnist", images)
+    extra = SMALL_FIGURES.replace("    model:", f"    data:\n      source: idx\n      path: {folder}\n    model:")
+    site = make_site(tmp_path / "site", extra, {"index.md": '# P\n\n{% figure "confusion-matrix" %}\n'})
+    done = mkdocs(site)
+    assert done.returncode == 1
+    assert f"ERROR   -  {folder}/{message}" in done.stdout, done.stdout
+    no_traceback(done.stdout)
+
+
+NOTEBOOK = {
+    "cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# A notebook"]},
+        {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": ["x = 1"]},
+        {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": ["x / 0"]},
+    ],
+    "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    "nbformat": 4, "nbformat_minor": 5,
+}
+
+
+def test_a_notebook_cell_that_raises_names_the_notebook_and_cell(reference, tmp_path):
+    site = tmp_path / "notebook"
+    shutil.copytree(reference, site)  # with its cache: only the notebook runs
+    config = (site / "mkdocs.yml").read_text().replace(
+        "plugins:\n  - search\n", "plugins:\n  - search\n  - mkdocs-jupyter:\n      execute: false\n")
+    (site / "mkdocs.yml").write_text(config)
+    (site / "docs" / "nb.ipynb").write_text(json.dumps(NOTEBOOK))
+    done = mkdocs(site)
+    assert done.returncode == 1
+    assert "ERROR   -  docs/nb.ipynb: cell 3 raised ZeroDivisionError: division by zero" in done.stdout, done.stdout
+    no_traceback(done.stdout)
+
+
+# ------------------------------------------------------------------ security
+
+
+class _Markup(HTMLParser):
+    """Collects what would run: script bodies and event-handler attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.handlers: list[str] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.handlers += [f"{tag} {name}={value}" for name, value in attrs if name.startswith("on")]
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts.append(data)
+
+
+NASTY = '<script>alert(1)</script> "onmouseover=alert(2) x="'
+BLOG_CONFIG = SMALL_CONFIG.replace("plugins:\n  - search\n", """plugins:
+  - search
+  - tags
+  - blog:
+      authors_file: "{{blog}}/.authors.yml"
+  - rss:
+      match_path: "blog/posts/.*"
+      use_git: false
+      date_from_meta:
+        as_creation: date.created
+""")
+
+
+def test_front_matter_and_bibliography_text_is_escaped_everywhere(tmp_path):
+    """Every field an author or a .bib file fills carries a script and an attribute break-out."""
+    fields = ["title", "author", "journal", "year", "url", "doi", "note", "publisher"]
+    bib = "@article{evil,\n" + ",\n".join(f"  {f} = {{{NASTY.replace('{', '')}}}" for f in fields) + "\n}\n"
+    post = (
+        "---\n"
+        f"title: '{NASTY}'\n"
+        f"description: '{NASTY}'\n"
+        "date: 2024-01-02\n"
+        "authors: [editors]\n"
+        f"tags: ['{NASTY}']\n"
+        "---\n\n# Post\n\nSee [@evil] and {% cite \"evil\" %}.\n"
+    )
+    authors = "authors:\n  editors:\n    name: Editors\n    description: The editors\n    avatar: a.png\n"
+    site = make_site(tmp_path / "site", "", {"index.md": "# Home\n", "blog/index.md": "# Blog\n",
+                                             "blog/.authors.yml": authors, "blog/posts/evil.md": post},
+                     config=BLOG_CONFIG)
+    (site / "references.bib").write_text(bib)
+    done = mkdocs(site)
+    assert done.returncode == 0, done.stdout
+    pages = pages_of(site)
+    assert any("alert(1)" in html.decode() for html in pages.values())  # the text is there...
+    for name, html in pages.items():
+        parser = _Markup()
+        parser.feed(html.decode())
+        assert parser.handlers == [], name  # ...but never as markup
+        assert not any("alert(" in script for script in parser.scripts), name
+
+
+BAD_POSTS = [
+    ("---\ndate: 2024-13-45\n---\n\n# P\n", "docs/blog/posts/p.md:2: '2024-13-45' is not a valid date "
+     "(month must be in 1..12)"),
+    ("---\ndate: soon\n---\n\n# P\n", "docs/blog/posts/p.md:2: 'date' must be a date such as 2024-02-04 "
+     "(or created:/updated: dates), got 'soon'"),
+    ("---\ndate: 2024-01-02\nauthors: [bob]\n---\n\n# P\n", "docs/blog/posts/p.md:3: unknown author 'bob'; "
+     "known authors: editors"),
+    ("---\ntitle: P\n---\n\n# P\n", "docs/blog/posts/p.md:1: a blog post needs a 'date' (for example "
+     "date: 2024-02-04)"),
+    ("---\ndate: 2024-01-02\ntags: machine-learning\n---\n\n# P\n", "docs/blog/posts/p.md:3: 'tags' must be "
+     "a list of names, got 'machine-learning'"),
+]
+
+
+@pytest.mark.parametrize(("post", "message"), BAD_POSTS, ids=["impossible date", "not a date", "unknown author",
+                                                              "no date", "tags not a list"])
+def test_bad_post_front_matter_fails_with_file_and_line(tmp_path, post, message):
+    authors = "authors:\n  editors:\n    name: Editors\n    description: The editors\n    avatar: a.png\n"
+    site = make_site(tmp_path / "site", "", {"index.md": "# Home\n", "blog/index.md": "# Blog\n",
+                                             "blog/.authors.yml": authors, "blog/posts/p.md": post},
+                     config=BLOG_CONFIG)
+    docs = snapshot(site / "docs")
+    done = mkdocs(site)
+    assert done.returncode == 1
+    assert f"ERROR   -  {message}" in done.stdout, done.stdout
+    no_traceback(done.stdout)
+    assert snapshot(site / "docs") == docs
+
+
+def test_no_pickle_and_safe_mode_in_the_figures_package():
+    """Static guard: every np.load passes allow_pickle=False; every load_model safe_mode=True."""
+    checked = 0
+    for path in (ROOT / "figures").rglob("*.py"):
+        source = path.read_text()
+        assert "import pickle" not in source, path
+        for node in ast.walk(ast.parse(source)):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+                continue
+            keywords = {k.arg: getattr(k.value, "value", None) for k in node.keywords}
+            if node.func.attr == "load" and getattr(node.func.value, "id", None) == "np":
+                assert keywords.get("allow_pickle") is False, f"{path}:{node.lineno}"
+                checked += 1
+            if node.func.attr == "load_model":
+                assert keywords.get("safe_mode") is True, f"{path}:{node.lineno}"
+                checked += 1
+    assert checked >= 6  # data, logits, SHAP, LIME, forest arrays and the model
