@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 from figures.cache import Entry
@@ -54,13 +55,16 @@ def execute_cached(path: Path, src_uri: str, root: Path, project, log, before=No
 
 def _execute(path: Path, root: Path, shown: str, target: Path) -> dict:
     import nbformat
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        notebook, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(root)}}
-    )
+    # The kernel talks to us over Unix sockets (ipc), not TCP on 127.0.0.1: nothing to
+    # warn about on a shared machine, and no network interface needed at all.
+    sockets = tempfile.TemporaryDirectory(prefix="kernel-")
+    kernel = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets.name, "kernel"))
+    client = NotebookClient(notebook, km=kernel, timeout=900, resources={"metadata": {"path": str(root)}})
     saved = {k: os.environ.get(k) for k in ("TF_CPP_MIN_LOG_LEVEL", "PYTHONWARNINGS", "PYTHONPATH")}
     os.environ.update(TF_CPP_MIN_LOG_LEVEL="2", PYTHONWARNINGS="ignore",
                       PYTHONPATH=os.pathsep.join(filter(None, [str(root), saved["PYTHONPATH"]])))
@@ -77,6 +81,12 @@ def _execute(path: Path, root: Path, shown: str, target: Path) -> dict:
     except Exception as error:  # the kernel could not start, or timed out
         raise NotebookError(f"{shown}: could not execute: {type(error).__name__}: {error}") from None
     finally:
+        # We own the kernel manager, so nbclient leaves the kernel and its channels to us.
+        if client.kc is not None:
+            client.kc.stop_channels()
+        if kernel.has_kernel:
+            kernel.shutdown_kernel(now=True)
+        sockets.cleanup()
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)

@@ -104,9 +104,9 @@ def test_posts_have_what_the_checks_look_at(browser, site_url):
 def test_search_finds_a_post_by_a_word_of_its_body(browser, site_url):
     ctx, page, traffic = open_page(browser, site_url)
     try:
-        page.goto(site_url, wait_until="load")
+        page.goto(site_url, wait_until="networkidle")  # the search worker has fetched the index
         page.locator("input.md-search__input").click()
-        page.locator("input.md-search__input").fill("imitates")
+        page.keyboard.type("imitates", delay=20)  # as a reader types: Material searches on key events
         result = page.locator(".md-search-result__item a").first
         result.wait_for(timeout=10000)
         href = result.get_attribute("href")

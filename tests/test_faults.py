@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -77,6 +78,66 @@ def test_two_cold_builds_are_byte_identical(reference, tmp_path):
     assert done.returncode == 0, done.stdout
     assert figures_of(again) == figures_of(reference)
     assert pages_of(again) == pages_of(reference)  # no build timestamps in the pages of this site
+
+
+def test_editing_text_recomputes_nothing_and_editing_a_recipe_only_its_figure(reference, tmp_path):
+    """What `mkdocs serve` does on each change, as two rebuilds of a built site."""
+    site = tmp_path / "edited"
+    shutil.copytree(reference, site)
+    page = site / "docs" / "index.md"
+    page.write_text(page.read_text().replace("Math", "Some math"))
+    done = mkdocs(site, "--strict")
+    assert done.returncode == 0, done.stdout
+    assert "computing" not in done.stdout and "Some math" in (site / "site" / "index.html").read_text()
+
+    recipe = site / "figures" / "recipes" / "confusion_matrix.py"
+    recipe.write_text(recipe.read_text().replace('axes.set_title("Confusion matrix")', 'axes.set_title("Confusions")'))
+    done = mkdocs(site, "--strict")
+    assert done.returncode == 0, done.stdout
+    computed = re.findall(r"figures: (\S+): computing \((.*)\)", done.stdout)
+    assert computed == [("figure:confusion-matrix", "code changed (figures.recipes.confusion_matrix)")]
+    changed = {n for n, data in figures_of(site).items() if figures_of(reference).get(n) != data}
+    assert changed and all(name.startswith("confusion-matrix.") for name in changed)
+
+
+@pytest.mark.timeout(240)  # a rebuild that never comes would otherwise block on the log
+def test_mkdocs_serve_rebuilds_text_edits_without_computing_and_recipe_edits_with_one_figure(reference, tmp_path):
+    site = tmp_path / "served"
+    shutil.copytree(reference, site)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    with socket.socket() as probe:  # a free port (mkdocs serve watches files only with livereload on)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=site, env=env,
+        text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    lines: list[str] = []
+
+    def read_until(marker: str) -> str:
+        """The log from here up to a line containing `marker`."""
+        start = len(lines)
+        assert server.stdout is not None
+        for line in server.stdout:
+            lines.append(line)
+            if marker in line:
+                return "".join(lines[start:])
+        raise AssertionError("mkdocs serve ended:\n" + "".join(lines))
+
+    try:
+        read_until("Serving on")
+        page = site / "docs" / "index.md"
+        page.write_text(page.read_text().replace("Math", "Served math"))
+        text_rebuild = read_until("Documentation built")
+        recipe = site / "figures" / "recipes" / "confusion_matrix.py"
+        recipe.write_text(recipe.read_text().replace('set_title("Confusion matrix")', 'set_title("Confusions")'))
+        recipe_rebuild = read_until("Documentation built")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        server.stdout.close()
+    assert "computing" not in text_rebuild
+    assert re.findall(r"figures: (\S+): computing", recipe_rebuild) == ["figure:confusion-matrix"]
 
 
 def popen_build(site: Path) -> subprocess.Popen:
@@ -146,6 +207,10 @@ DAMAGE = {
     "forest": ("importances.npz", lambda p: p.write_text("{}")),
     "figure-shap-digit": ("light.png", lambda p: p.write_bytes(p.read_bytes()[:64])),
     "figure-confusion-matrix": ("record.json", lambda p: p.write_text('{"format": 1, "key": ')),
+    # An intact figure needs nothing upstream: damage the figures over LIME and the forest
+    # too, so that their damaged inputs are read (and caught).
+    "figure-lime-digit": ("dark.png", lambda p: p.unlink()),
+    "figure-feature-importance": ("light.png", lambda p: p.write_bytes(b"GIF89a")),
 }
 
 
@@ -168,6 +233,8 @@ def test_damaged_entries_of_every_kind_are_reported_and_recomputed(reference, tm
         "forest": "importances.npz does not match its recorded checksum (corrupt or truncated)",
         "figure:shap-digit": "light.png does not match its recorded checksum (corrupt or truncated)",
         "figure:confusion-matrix": "its record.json is unreadable (JSONDecodeError)",
+        "figure:lime-digit": "dark.png is missing",
+        "figure:feature-importance": "light.png does not match its recorded checksum (corrupt or truncated)",
     }
     no_traceback(done.stdout)
     assert figures_of(site) == figures_of(reference)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from html import escape as html_escape
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,35 @@ def test_author_year_and_per_page_bibliography(small_site):
     html = (site / "site" / "sub" / "p" / "index.html").read_text()
     assert ">Doe, 2021</a>" in html and ">Rudin, 2019</a>" in html
     assert re.search(r'<h2 id="references">Sources', html)
+
+
+def test_feed_is_valid_xml_with_absolute_links_under_the_sub_path(built):
+    import xml.etree.ElementTree as ET
+
+    site, _, _ = built
+    channel = ET.parse(site / "site" / "feed_rss_created.xml").getroot().find("channel")
+    items = {item.findtext("title"): item.findtext("link") for item in channel.findall("item")}
+    base = "https://example.github.io/explaining-machines/"
+    assert items == {
+        "Machine Learning Explainability: A Visual Guide": base + "blog/2024/02/04/visual-guide/",
+        "Why explain machine learning models?": base + "blog/2024/03/10/why-explain/",
+    }
+    feed_link = '<link rel="alternate" type="application/rss+xml" title="RSS feed" href="{}feed_rss_created.xml">'
+    assert feed_link.format("../../../../../") in page(site, POST)
+    assert feed_link.format("") in page(site, "index.html")
+
+
+def test_open_graph_and_description_from_front_matter(built):
+    import yaml
+
+    site, _, _ = built
+    html = page(site, POST)
+    source = (site / "docs" / "blog" / "posts" / "visual-guide.md").read_text()
+    meta = yaml.safe_load(source.split("---")[1])
+    description = html_escape(meta["description"])
+    assert f'<meta name="description" content="{description}">' in html
+    assert f'<meta property="og:description" content="{description}">' in html
+    assert '<meta property="og:title" content="Machine Learning Explainability: A Visual Guide">' in html
+    url = "https://example.github.io/explaining-machines/blog/2024/02/04/visual-guide/"
+    assert f'<meta property="og:url" content="{url}">' in html
+    assert '<meta property="og:type" content="article">' in html
