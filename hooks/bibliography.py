@@ -52,11 +52,20 @@ class BibliographyError(ValueError):
     """A .bib file cannot be read; the message starts with ``path:line:``."""
 
 
+class MissingFieldError(BibliographyError):
+    """The style needs a field that entry `key` lacks; the caller knows where the entry is."""
+
+    def __init__(self, key: str, field: str, style: str) -> None:
+        super().__init__(f"entry '{key}' has no '{field}' field, which style '{style}' needs")
+        self.key = key
+
+
 @dataclass(frozen=True)
 class BibFile:
     """A parsed .bib file: its entries and the line where each one starts."""
 
     path: Path
+    display: str  # the path as messages show it
     digest: str
     entries: dict[str, Entry]
     lines: dict[str, int]
@@ -84,7 +93,7 @@ def load(path: Path, display: str) -> BibFile:
         raise BibliographyError(f"{display}:{line}: not valid UTF-8") from None
     lines = _entry_lines(text, display)
     parsed = _parse(text, display)
-    bib = BibFile(path, digest, dict(parsed.entries.items()), lines)
+    bib = BibFile(path, display, digest, dict(parsed.entries.items()), lines)
     _parsed[path] = bib
     return bib
 
@@ -151,7 +160,12 @@ def format_references(
     pybtex_style = _plugin("pybtex.style.formatting", _PYBTEX_STYLE[style])
     try:
         formatted = list(pybtex_style.format_entries(data.entries.values()))
-    except FieldIsMissing as error:  # the style needs a field the entry lacks
+    except FieldIsMissing as error:  # the style needs a field the entry lacks: find which entry
+        for key in keys:
+            try:
+                list(pybtex_style.format_entries([entries[key]]))
+            except FieldIsMissing:
+                raise MissingFieldError(key, error.field_name, style) from None
         raise BibliographyError(f"{error} (needed by style '{style}')") from None
     html_backend = _SafeHtmlBackend()
     text_backend = _plugin("pybtex.backends", "text")

@@ -84,6 +84,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **_) -> st
     cited = [item.key for citation in found for item in citation.items]
     try:
         refs = bibliography.format_references(cited, entries, style=settings.style, author_year=author_year)
+    except bibliography.MissingFieldError as error:
+        bib = next(bib for bib in files if error.key in bib.entries)
+        raise PluginError(f"{bib.display}:{bib.lines[error.key]}: {error} (cited in {where})") from None
     except bibliography.BibliographyError as error:
         raise PluginError(f"{where}: {error}") from None
     rendered = citations.render_citations(markdown, found, refs, author_year=author_year)

@@ -79,9 +79,10 @@ def test_only_http_links(tmp_path):
 def test_field_a_style_needs_is_an_error(tmp_path):
     path = write(tmp_path, "@book{b,\n author={Doe, Jane},\n title={T},\n year={2021}\n}\n")
     bib = bibliography.load(path, "refs.bib")
-    with pytest.raises(bibliography.BibliographyError) as caught:
+    with pytest.raises(bibliography.MissingFieldError) as caught:
         bibliography.format_references(["b"], bib.entries, style="plain", author_year=False)
-    assert str(caught.value) == "missing publisher in b (needed by style 'plain')"
+    assert str(caught.value) == "entry 'b' has no 'publisher' field, which style 'plain' needs"
+    assert caught.value.key == "b" and bib.lines["b"] == 1
 
 
 def test_syntax_error_has_line_and_column(tmp_path):

@@ -13,7 +13,7 @@ from html import escape as html_escape
 from pathlib import Path
 
 import pytest
-from conftest import OFFLINE, can_go_offline, mkdocs, snapshot
+from conftest import OFFLINE, ROOT, can_go_offline, mkdocs, snapshot
 
 POST = "blog/2024/02/04/visual-guide/index.html"
 POST2 = "blog/2024/03/10/why-explain/index.html"
@@ -176,6 +176,16 @@ def test_bad_bibliography_fails_with_line(small_site):
     assert result.returncode != 0
     assert "references.bib:4: duplicate key 'rudin2019stop' (first defined on line 1)" in result.stdout
     assert (site / "references.bib").read_bytes() == bib_before
+
+
+def test_a_field_the_style_needs_names_the_bib_line_and_the_page(small_site):
+    bib = (ROOT / "references.bib").read_text() + "\n@book{nopub,\n author={Doe, Jane},\n title={T},\n year={2021}\n}\n"
+    line = bib.splitlines().index("@book{nopub,") + 1
+    site = small_site({"p.md": "# P\n\nSee [@nopub].\n"}, extra="    citations:\n      style: plain\n", bib=bib)
+    result = mkdocs(site)
+    assert result.returncode == 1
+    assert (f"ERROR   -  references.bib:{line}: entry 'nopub' has no 'publisher' field, which style 'plain' needs "
+            "(cited in docs/p.md)") in result.stdout, result.stdout
 
 
 def test_author_year_and_per_page_bibliography(small_site):
