@@ -232,3 +232,22 @@ def test_open_graph_and_description_from_front_matter(built):
     url = "https://example.github.io/explaining-machines/blog/2024/02/04/visual-guide/"
     assert f'<meta property="og:url" content="{url}">' in html
     assert '<meta property="og:type" content="article">' in html
+
+
+def test_shap_local_accuracy_on_the_real_model(built):
+    """The site's own model and SHAP entry: sum of SHAP values + expected value = logit, within 1e-3."""
+    import numpy as np
+
+    from figures import model, open_project, shap_values
+
+    site, _, _ = built
+    project = open_project(site / "mkdocs.yml")
+    shap_entry, _ = project.status("shap")
+    model_entry, _ = project.status("model")
+    assert shap_entry is not None and model_entry is not None
+    explained = shap_values.load(shap_entry)
+    logits = model.load(model_entry).predict(model.as_input(explained["images"]), verbose=0)
+    gap = np.abs(explained["values"].sum(axis=(1, 2)) + explained["expected"] - logits).max()
+    assert explained["values"].shape == (5, 28, 28, 10)
+    assert gap < shap_values.TOLERANCE
+    assert model_entry.meta["holdout_accuracy"] > 0.95
