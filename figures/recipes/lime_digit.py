@@ -9,6 +9,8 @@ from skimage.segmentation import find_boundaries
 
 from figures import lime_segments, shap_values, style
 
+EDGE_SCALE = 8
+
 
 def load(inputs: dict) -> dict:
     return {"lime": lime_segments.load(inputs["lime"]), "shap": shap_values.load(inputs["shap"])}
@@ -28,8 +30,12 @@ def draw(data: dict, params: dict, palette: style.Palette) -> Figure:
     left.imshow(image, cmap="gray", vmin=0, vmax=255)
     overlay = np.ma.masked_where(sign == 0, sign)
     left.imshow(overlay, cmap=ListedColormap([style.BLUE, style.RED]), vmin=-1, vmax=1, alpha=0.55)
-    edges = np.ma.masked_where(~find_boundaries(segments, mode="inner"), np.ones(segments.shape))
-    left.imshow(edges, cmap=ListedColormap([palette.muted]), alpha=0.6)
+    # Segment outlines as thin lines: on the 28x28 grid a boundary would be a whole pixel
+    # wide and hide the digit, so trace them on a grid eight times finer.
+    fine = np.kron(segments, np.ones((EDGE_SCALE, EDGE_SCALE), dtype=segments.dtype))
+    edges = np.ma.masked_where(~find_boundaries(fine, mode="inner"), np.ones(fine.shape))
+    left.imshow(edges, cmap=ListedColormap([palette.muted]), alpha=0.8, extent=(-0.5, 27.5, 27.5, -0.5),
+                interpolation="nearest")
     left.set_title(f"LIME: top {top} segments for class {digit}")
     values = shap["values"][0, :, :, digit]
     limit = style.symmetric_limit(values)
