@@ -7,6 +7,7 @@ page is right), so that a test can also show that a check catches a broken page.
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +16,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's chromium by default; CHROMIUM names another Chromium or Chrome (GitHub's runners have Chrome).
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync"]
 BASE_PATH = "/explaining-machines/"  # the path of site_url, as GitHub Pages serves a project site
