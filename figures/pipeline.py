@@ -108,6 +108,7 @@ class Project:
     cache: Cache = field(init=False)
     _keys: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict, init=False)
     used: dict[str, Entry] = field(default_factory=dict, init=False)
+    _verified: dict[str, Entry] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         try:
@@ -180,10 +181,18 @@ class Project:
         return [sorted(members) for _, members in buckets]
 
     def status(self, name: str) -> tuple[Entry | None, str]:
-        """The cached entry of a step, or None and why it must be computed."""
+        """The cached entry of a step, or None and why it must be computed.
+
+        An entry verified once is not hashed again by this project (one build): a
+        whole entry is never replaced, only a damaged one.
+        """
+        if name in self._verified:
+            return self._verified[name], ""
         key, described = self.key(name)
         entry, reason = self.cache.lookup(name, key)
-        if entry is None and reason == "not in the cache":
+        if entry is not None:
+            self._verified[name] = entry
+        elif reason == "not in the cache":
             reason = self._why_new(name, described)
         return entry, reason
 

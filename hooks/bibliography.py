@@ -18,10 +18,17 @@ from functools import lru_cache
 from pathlib import Path
 
 import pybtex.errors
+from pybtex.backends.html import Backend as HtmlBackend
+from pybtex.backends.plaintext import Backend as TextBackend
 from pybtex.database import BibliographyData, Entry
 from pybtex.database.input import bibtex
-from pybtex.plugin import find_plugin
 from pybtex.scanner import PybtexSyntaxError
+from pybtex.style.formatting import alpha, plain, unsrt
+from pybtex.style.labels.alpha import LabelStyle as AlphaLabels
+from pybtex.style.labels.number import LabelStyle as NumberLabels
+from pybtex.style.names.plain import NameStyle as PlainNames
+from pybtex.style.sorting.author_year_title import SortingStyle as AuthorYearTitle
+from pybtex.style.sorting.none import SortingStyle as NoSorting
 from pybtex.style.template import FieldIsMissing
 
 from citations import Reference
@@ -29,11 +36,18 @@ from citations import Reference
 STYLES = ("numbered", "plain", "unsrt", "alpha")
 LABELS = ("number", "author-year")
 # pybtex style behind each style name; "numbered" is BibTeX's unsrt: numbered in order of first citation.
-_PYBTEX_STYLE = {"numbered": "unsrt", "plain": "plain", "unsrt": "unsrt", "alpha": "alpha"}
+# pybtex styles as classes, with their label, name and sorting styles: given a name, pybtex
+# finds a plugin by scanning every installed package's entry points, ~35 ms a lookup.
+_PYBTEX_STYLE = {
+    "numbered": (unsrt.Style, NumberLabels, NoSorting),
+    "unsrt": (unsrt.Style, NumberLabels, NoSorting),
+    "plain": (plain.Style, NumberLabels, AuthorYearTitle),
+    "alpha": (alpha.Style, AlphaLabels, AuthorYearTitle),
+}
 _ENTRY_START = re.compile(r"^[ \t]*@(?P<type>\w+)[ \t]*[{(][ \t]*(?P<key>[^,\s]+)[ \t]*,", re.MULTILINE)
 
 
-class _SafeHtmlBackend(find_plugin("pybtex.backends", "html")):
+class _SafeHtmlBackend(HtmlBackend):
     """pybtex's HTML backend escapes text but not link targets; this one escapes both.
 
     A ``url`` or ``doi`` field holding ``"onmouseover=...`` would otherwise break out of
@@ -141,10 +155,11 @@ def merge(files: Sequence[BibFile]) -> tuple[dict[str, Entry], str]:
     return entries, ", ".join(str(bib.path.name) for bib in files)
 
 
-@lru_cache(maxsize=16)
-def _plugin(group: str, name: str):
-    """One instance per pybtex plugin: each lookup scans installed entry points (~35 ms)."""
-    return find_plugin(group, name)()
+@lru_cache(maxsize=8)
+def _style(name: str):
+    """One instance per style: they keep no state between bibliographies."""
+    style, labels, sorting = _PYBTEX_STYLE[name]
+    return style(label_style=labels, name_style=PlainNames, sorting_style=sorting)
 
 
 def format_references(
@@ -157,7 +172,7 @@ def format_references(
     """
     keys = list(dict.fromkeys(cited))
     data = BibliographyData({key: entries[key] for key in keys})
-    pybtex_style = _plugin("pybtex.style.formatting", _PYBTEX_STYLE[style])
+    pybtex_style = _style(style)
     try:
         formatted = list(pybtex_style.format_entries(data.entries.values()))
     except FieldIsMissing as error:  # the style needs a field the entry lacks: find which entry
@@ -168,7 +183,7 @@ def format_references(
                 raise MissingFieldError(key, error.field_name, style) from None
         raise BibliographyError(f"{error} (needed by style '{style}')") from None
     html_backend = _SafeHtmlBackend()
-    text_backend = _plugin("pybtex.backends", "text")
+    text_backend = TextBackend()
     labels = _author_year_labels(keys, entries) if author_year else None
     refs = {}
     for entry in formatted:

@@ -1,6 +1,6 @@
 """End to end: build the real site into tmp folders and read the HTML.
 
-The real build trains the model (about two minutes here), so it runs once per
+The real build trains the model (over a minute here), so it runs once per
 session and the tests share it; bad inputs use a small site without figures.
 """
 
