@@ -30,6 +30,7 @@ from filelock import FileLock
 
 RECORD = "record.json"
 FORMAT = 1
+MISSING = "not in the cache"  # the reason `Cache.lookup` gives when there is no entry at all
 
 
 class CacheError(RuntimeError):
@@ -72,7 +73,7 @@ class Cache:
         """The verified entry, or None and the reason it cannot be used."""
         path = self.entry_dir(step, key)
         if not path.is_dir():
-            return None, "not in the cache"
+            return None, MISSING
         try:
             record = json.loads((path / RECORD).read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -91,6 +92,10 @@ class Cache:
             if file.stat().st_size != expected.get("size") or sha256_file(file) != expected.get("sha256"):
                 return None, f"{name} does not match its recorded checksum (corrupt or truncated)"
         return Entry(step, key, path, record), ""
+
+    def damaged(self, step: str, key: str) -> bool:
+        """After a failed lookup: whether the entry's folder is there, so it failed to verify."""
+        return self.entry_dir(step, key).is_dir()
 
     def lock(self, step: str, key: str) -> FileLock:
         locks = self.root / ".locks"

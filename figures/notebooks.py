@@ -42,10 +42,10 @@ def execute_cached(path: Path, src_uri: str, root: Path, project, log, before=No
         return entry
     if before is not None:
         before()
-    if reason == "not in the cache":
-        log.info("%s: executing (%s)", shown, reason)
-    else:
+    if project.cache.damaged(step, key):
         log.warning("%s: cached entry unusable, executing again: %s", shown, reason)
+    else:
+        log.info("%s: executing (%s)", shown, reason)
     with project.cache.lock(step, key):
         entry, _ = project.cache.lookup(step, key)
         if entry is not None:

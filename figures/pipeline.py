@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from figures import data, keys
-from figures.cache import Cache, Entry
+from figures.cache import MISSING, Cache, Entry
 from figures.settings import Settings
 
 log = logging.getLogger("figures")
@@ -192,7 +192,7 @@ class Project:
         entry, reason = self.cache.lookup(name, key)
         if entry is not None:
             self._verified[name] = entry
-        elif reason == "not in the cache":
+        elif reason == MISSING:
             reason = self._why_new(name, described)
         return entry, reason
 
@@ -203,7 +203,7 @@ class Project:
             previous = json.loads(manifest.read_text())["entries"][name]
             record = json.loads((self.cache.root / previous["path"] / "record.json").read_text())
         except (OSError, ValueError, KeyError, TypeError):
-            return "not in the cache"
+            return MISSING
         return keys.explain_difference(record, described)
 
     def ensure(self, name: str) -> Entry:
@@ -227,10 +227,10 @@ class Project:
             if entry is not None:
                 log.info("%s: cached (%s), computed by a concurrent build", name, key[:12])
                 return entry
-            if reason.startswith("not in") or "changed" in reason:
-                log.info("%s: computing (%s)", name, reason)
-            else:
+            if self.cache.damaged(name, key):
                 log.warning("%s: cached entry unusable, recomputing: %s", name, reason)
+            else:
+                log.info("%s: computing (%s)", name, reason)
             module, function = step.compute.split(":")
             compute = getattr(importlib.import_module(module), function)
             entry = self.cache.store(

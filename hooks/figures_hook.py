@@ -108,7 +108,6 @@ class _Child:
         env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore"}
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(project_root), env.get("PYTHONPATH")]))
         command = [sys.executable, "-m", "figures", "--config", _state["config_file"], "--json", "build", *names]
-        self.names = names
         self.errors: list[str] = []
         self.process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
