@@ -76,20 +76,30 @@ extra:
 """
 
 
+def make_site(folder: Path, pages: dict[str, str], extra: str = "", *, bib: str | None = None,
+              config: str = SMALL_CONFIG, cache_dir: str | None = None) -> Path:
+    """A site in `folder` with the project's hooks and figures, `pages` under docs/ and
+    `extra` appended to ``extra.project``; `bib` replaces references.bib."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if cache_dir is not None:
+        config = config.replace("cache_dir: .cache-test", f"cache_dir: {cache_dir}")
+    for name in ("hooks", "figures"):
+        shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
+    (folder / "mkdocs.yml").write_text(config.format(extra=extra))
+    (folder / "references.bib").write_text(bib if bib is not None else (ROOT / "references.bib").read_text())
+    for name, text in pages.items():
+        path = folder / "docs" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return folder
+
+
 @pytest.fixture
 def small_site(tmp_path: Path):
     """A minimal site with the project's hooks; call it with pages and extra settings."""
 
     def make(pages: dict[str, str], extra: str = "", bib: str | None = None) -> Path:
-        shutil.copytree(ROOT / "hooks", tmp_path / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
-        shutil.copytree(ROOT / "figures", tmp_path / "figures", ignore=shutil.ignore_patterns("__pycache__"))
-        (tmp_path / "mkdocs.yml").write_text(SMALL_CONFIG.format(extra=extra))
-        (tmp_path / "references.bib").write_text(bib if bib is not None else (ROOT / "references.bib").read_text())
-        for name, text in pages.items():
-            path = tmp_path / "docs" / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text)
-        return tmp_path
+        return make_site(tmp_path, pages, extra, bib=bib)
 
     return make
 

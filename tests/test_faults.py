@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SMALL_CONFIG, mkdocs, snapshot
+from conftest import ROOT, SMALL_CONFIG, make_site, mkdocs, snapshot
 
 from figures import FIGURES
 
@@ -36,19 +36,10 @@ PAGE = "# Figures\n\nMath $x^2$ and a citation [@rudin2019stop].\n\n" + "\n\n".j
 ) + "\n"
 
 
-def make_site(folder: Path, extra: str = SMALL_FIGURES, pages: dict[str, str] | None = None,
-              config: str = SMALL_CONFIG, cache_dir: str | None = None) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    if cache_dir is not None:
-        config = config.replace("cache_dir: .cache-test", f"cache_dir: {cache_dir}")
-    for name in ("hooks", "figures"):
-        shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "references.bib", folder / "references.bib")
-    (folder / "mkdocs.yml").write_text(config.format(extra=extra))
-    for name, text in (pages or {"index.md": PAGE}).items():
-        (folder / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / "docs" / name).write_text(text)
-    return folder
+def small_figure_site(folder: Path, extra: str = SMALL_FIGURES, pages: dict[str, str] | None = None,
+                      **options) -> Path:
+    """`make_site` with the one-epoch figure settings and, by default, the page of all figures."""
+    return make_site(folder, pages or {"index.md": PAGE}, extra, **options)
 
 
 def figures_of(site: Path) -> dict[str, bytes]:
@@ -65,7 +56,7 @@ def no_traceback(output: str) -> None:
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory) -> Path:
-    site = make_site(tmp_path_factory.mktemp("reference") / "site")
+    site = small_figure_site(tmp_path_factory.mktemp("reference") / "site")
     done = mkdocs(site, "--strict")
     assert done.returncode == 0, done.stdout
     assert len(figures_of(site)) == 2 * len(FIGURES)
@@ -73,7 +64,7 @@ def reference(tmp_path_factory) -> Path:
 
 
 def test_two_cold_builds_are_byte_identical(reference, tmp_path):
-    again = make_site(tmp_path / "again")
+    again = small_figure_site(tmp_path / "again")
     done = mkdocs(again, "--strict")
     assert done.returncode == 0, done.stdout
     assert figures_of(again) == figures_of(reference)
@@ -170,7 +161,7 @@ def trusted_entries(cache: Path) -> list[Path]:
 
 
 def test_a_build_killed_while_training_or_rendering_leaves_nothing_trusted(reference, tmp_path):
-    site = make_site(tmp_path / "killed")
+    site = small_figure_site(tmp_path / "killed")
     cache = site / ".cache-test"
     kill_when(site, "model: TensorFlow loaded")  # killed during training
     assert not (cache / "model").exists() or not list((cache / "model").glob("*/record.json"))
@@ -187,8 +178,8 @@ def test_a_build_killed_while_training_or_rendering_leaves_nothing_trusted(refer
 
 def test_two_builds_at_once_share_one_cache(reference, tmp_path):
     shared = tmp_path / "shared-cache"
-    one = make_site(tmp_path / "one", cache_dir=str(shared))
-    two = make_site(tmp_path / "two", cache_dir=str(shared))
+    one = small_figure_site(tmp_path / "one", cache_dir=str(shared))
+    two = small_figure_site(tmp_path / "two", cache_dir=str(shared))
     builds = [popen_build(one), popen_build(two)]
     logs = [b.communicate(timeout=900)[0] for b in builds]
     assert [b.returncode for b in builds] == [0, 0], logs
@@ -244,7 +235,7 @@ def test_damaged_entries_of_every_kind_are_reported_and_recomputed(reference, tm
 
 def test_a_cache_folder_that_cannot_be_written_is_one_clear_error(tmp_path):
     blocker = tmp_path / "blocker"
-    site = make_site(tmp_path / "site", cache_dir="../blocker/cache")
+    site = small_figure_site(tmp_path / "site", cache_dir="../blocker/cache")
     blocker.write_text("a file where a folder should be")
     done = mkdocs(site)
     assert done.returncode == 1
@@ -273,7 +264,7 @@ def idx_folder(folder: Path, images: bytes) -> Path:
 def test_a_bad_mnist_file_fails_with_its_path(tmp_path, images, message):
     folder = idx_folder(tmp_path / "mnist", images)
     extra = SMALL_FIGURES.replace("    model:", f"    data:\n      source: idx\n      path: {folder}\n    model:")
-    site = make_site(tmp_path / "site", extra, {"index.md": '# P\n\n{% figure "confusion-matrix" %}\n'})
+    site = small_figure_site(tmp_path / "site", extra, {"index.md": '# P\n\n{% figure "confusion-matrix" %}\n'})
     done = mkdocs(site)
     assert done.returncode == 1
     assert f"ERROR   -  {folder}/{message}" in done.stdout, done.stdout
@@ -342,6 +333,14 @@ BLOG_CONFIG = SMALL_CONFIG.replace("plugins:\n  - search\n", """plugins:
 """)
 
 
+def blog_site(folder: Path, posts: dict[str, str], bib: str | None = None) -> Path:
+    """A site with Material's blog, its RSS feed, one author ('editors') and `posts`."""
+    authors = "authors:\n  editors:\n    name: Editors\n    description: The editors\n    avatar: a.png\n"
+    pages = {"index.md": "# Home\n", "blog/index.md": "# Blog\n", "blog/.authors.yml": authors}
+    pages.update({f"blog/posts/{name}": text for name, text in posts.items()})
+    return make_site(folder, pages, bib=bib, config=BLOG_CONFIG)
+
+
 def test_front_matter_and_bibliography_text_is_escaped_everywhere(tmp_path):
     """Every field an author or a .bib file fills carries a script and an attribute break-out."""
     fields = ["title", "author", "journal", "year", "url", "doi", "note", "publisher"]
@@ -355,11 +354,7 @@ def test_front_matter_and_bibliography_text_is_escaped_everywhere(tmp_path):
         f"tags: ['{NASTY}']\n"
         "---\n\n# Post\n\nSee [@evil] and {% cite \"evil\" %}.\n"
     )
-    authors = "authors:\n  editors:\n    name: Editors\n    description: The editors\n    avatar: a.png\n"
-    site = make_site(tmp_path / "site", "", {"index.md": "# Home\n", "blog/index.md": "# Blog\n",
-                                             "blog/.authors.yml": authors, "blog/posts/evil.md": post},
-                     config=BLOG_CONFIG)
-    (site / "references.bib").write_text(bib)
+    site = blog_site(tmp_path / "site", {"evil.md": post}, bib=bib)
     done = mkdocs(site)
     assert done.returncode == 0, done.stdout
     pages = pages_of(site)
@@ -388,10 +383,7 @@ BAD_POSTS = [
 @pytest.mark.parametrize(("post", "message"), BAD_POSTS, ids=["impossible date", "not a date", "unknown author",
                                                               "no date", "tags not a list"])
 def test_bad_post_front_matter_fails_with_file_and_line(tmp_path, post, message):
-    authors = "authors:\n  editors:\n    name: Editors\n    description: The editors\n    avatar: a.png\n"
-    site = make_site(tmp_path / "site", "", {"index.md": "# Home\n", "blog/index.md": "# Blog\n",
-                                             "blog/.authors.yml": authors, "blog/posts/p.md": post},
-                     config=BLOG_CONFIG)
+    site = blog_site(tmp_path / "site", {"p.md": post})
     docs = snapshot(site / "docs")
     done = mkdocs(site)
     assert done.returncode == 1
