@@ -51,16 +51,21 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-def _blog(config: MkDocsConfig) -> tuple[str | None, set[str] | None]:
-    """The posts folder of Material's blog (as a src_uri prefix) and the known author keys."""
+def _posts_dir(config: MkDocsConfig) -> str | None:
+    """The posts folder of Material's blog, as a src_uri prefix (None: no blog)."""
     blog = config.plugins.get("material/blog")
     if blog is None or not blog.config.enabled:
-        return None, None
-    blog_dir = blog.config.blog_dir.strip("/")
-    posts_dir = blog.config.post_dir.format(blog=blog_dir).strip("/") + "/"
-    if not blog.config.authors:
+        return None
+    return blog.config.post_dir.format(blog=blog.config.blog_dir.strip("/")).strip("/") + "/"
+
+
+def _blog(config: MkDocsConfig) -> tuple[str | None, set[str] | None]:
+    """The posts folder of Material's blog and the known author keys (None: not checked)."""
+    posts_dir = _posts_dir(config)
+    blog = config.plugins.get("material/blog")
+    if posts_dir is None or not blog.config.authors:
         return posts_dir, None
-    path = Path(config.docs_dir) / blog.config.authors_file.format(blog=blog_dir)
+    path = Path(config.docs_dir) / blog.config.authors_file.format(blog=blog.config.blog_dir.strip("/"))
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except OSError:
@@ -106,7 +111,8 @@ def open_graph_tags(page: Page, config: MkDocsConfig) -> str:
     original = _originals.get(page.file.src_uri, {})
     title = original.get("title") or html.unescape(page.title or "") or config.site_name
     description = original.get("description") or config.site_description or ""
-    is_post = page.file.src_uri.startswith("blog/posts/")
+    posts_dir = _posts_dir(config)
+    is_post = posts_dir is not None and page.file.src_uri.startswith(posts_dir)
     tags = {
         "og:type": "article" if is_post else "website",
         "og:site_name": config.site_name,
