@@ -39,7 +39,7 @@ RUNS = 3  # warm and floor builds are timed this many times each; the fastest co
 def copy_sources(target: Path, test_path: Path | None) -> None:
     for name in ("mkdocs.yml", "references.bib"):
         shutil.copy(ROOT / name, target / name)
-    for name in ("docs", "hooks", "figures"):
+    for name in ("docs", "hooks"):  # the packages are installed: the copy's builds import them by name
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
     if test_path is not None:
         config = (target / "mkdocs.yml").read_text()
@@ -57,7 +57,11 @@ def build(site: Path, *, profile_imports: bool = False) -> tuple[float, str]:
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", "site"],
-        cwd=site, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=site,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     seconds = time.perf_counter() - started
     if done.returncode != 0:
@@ -76,8 +80,12 @@ def records(cache: Path) -> dict[str, dict]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--test-path", type=Path, default=DEFAULT_TEST if DEFAULT_TEST.is_dir() else None,
-                        help="folder with the official t10k IDX files (default: ../shared/data/mnist if present)")
+    parser.add_argument(
+        "--test-path",
+        type=Path,
+        default=DEFAULT_TEST if DEFAULT_TEST.is_dir() else None,
+        help="folder with the official t10k IDX files (default: ../shared/data/mnist if present)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary site")
     args = parser.parse_args()
 

@@ -1,8 +1,9 @@
 """Computed figures for the site: data, model, explanations and plots, cached by content.
 
-Plain Python with no MkDocs in it. `open_project` reads the ``extra.project`` block
-of an mkdocs.yml and returns a `Project`, whose `figure(name)` gives a cache entry
-holding ``light.png`` and ``dark.png``. ``python -m figures`` is the command line.
+Plain Python with no MkDocs in it. `open_project` reads an mkdocs.yml (its
+``extra.project`` block and its docs folder) and returns a `Project`, whose
+`ensure(step)` gives a cache entry; a figure's entry holds ``light.png`` and
+``dark.png``. ``python -m figures`` is the command line.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from typing import Any
 
 import yaml
 
-from figures.pipeline import FIGURES, FigureError, Project
-from figures.settings import Settings, SettingsError, from_mapping
+from explaining_machines.settings import ProjectSettings, SettingsError, load
+from figures.graph import FigureError, Project, notebooks_in
 
-__all__ = ["FIGURES", "FigureError", "Project", "Settings", "SettingsError", "open_project", "read_settings"]
+__all__ = ["FigureError", "Project", "SettingsError", "open_project", "read_config"]
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -25,13 +26,15 @@ class _TolerantLoader(yaml.SafeLoader):
 _TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
-def read_settings(config_file: Path) -> Settings:
-    """The validated figure settings of an mkdocs.yml."""
+def read_config(config_file: Path) -> tuple[ProjectSettings, Path]:
+    """The validated project settings of an mkdocs.yml, and its docs folder."""
     with config_file.open(encoding="utf-8") as handle:
         config: Any = yaml.load(handle, Loader=_TolerantLoader) or {}
-    raw = (config.get("extra") or {}).get("project") or {}
-    return from_mapping(raw, config_file.resolve().parent)
+    root = config_file.resolve().parent
+    settings = load((config.get("extra") or {}).get("project"), root, config_file.name)
+    return settings, root / (config.get("docs_dir") or "docs")
 
 
 def open_project(config_file: str | Path = "mkdocs.yml") -> Project:
-    return Project(read_settings(Path(config_file)))
+    settings, docs_dir = read_config(Path(config_file))
+    return Project(settings, notebooks_in(docs_dir))

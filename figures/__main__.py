@@ -1,14 +1,19 @@
 """Command line: ``python -m figures [--config mkdocs.yml] COMMAND``.
 
 Commands:
-  list            every figure and whether it is cached
-  build [NAME..]  compute what is missing for the named figures or steps (all figures by default)
-  why NAME        for each step behind a figure: cached, or why it would be recomputed
-  clean           empty the cache; ``--unused`` keeps what the last build used
+  list                 every figure, step and notebook, and whether it is cached
+  build [TARGET ...]   compute what is missing (every figure and notebook by default)
+  why TARGET           for each step behind a target: cached, or why it would be recomputed
+  clean                empty the cache; ``--unused`` keeps what the last build used
 
-The MkDocs hook runs ``build --json`` in a child process when something must be
-computed: each log line is then one JSON object, so the hook can relay it with its
-level. Errors print one line and exit 1; ``-v`` adds the traceback.
+A target is a figure with its parameters, written as in a ``{% figure %}`` tag
+(``shap-digit digit=3 index=2``), a step (``model``, ``notebook:notebooks/x.ipynb``),
+or a step name as the log shows it (``figure:shap-digit[digit=3]``).
+
+The MkDocs hook runs ``build --json --lifeline`` in child processes when something
+must be computed (`figures.workers`): each log line is then one JSON object, so the
+hook can relay it with its level. Errors print one line and exit 1; ``-v`` adds the
+traceback.
 """
 
 from __future__ import annotations
@@ -21,9 +26,11 @@ import sys
 import traceback
 from pathlib import Path
 
-from figures import FIGURES, FigureError, SettingsError, open_project
+from explaining_machines.arguments import ArgumentError, parse_value
+from figures import FigureError, Project, SettingsError, open_project, workers
 from figures.cache import CacheError
 from figures.data import DataError
+from figures.recipes import RecipeError
 
 
 class _JsonFormatter(logging.Formatter):
@@ -35,16 +42,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m figures", description=__doc__.split("\n\n")[0])
     parser.add_argument("--config", default="mkdocs.yml", type=Path, help="the site's mkdocs.yml")
     parser.add_argument("--json", action="store_true", help="log as JSON lines (used by the MkDocs hook)")
+    parser.add_argument("--lifeline", action="store_true", help="exit when standard input closes (the hook's children)")
     parser.add_argument("-v", "--verbose", action="store_true", help="show tracebacks")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("list", help="list figures and their cache status")
-    build = commands.add_parser("build", help="compute missing figures")
-    build.add_argument("names", nargs="*", metavar="NAME", help="a figure (shap-digit) or a step (model)")
-    why = commands.add_parser("why", help="why a figure would be recomputed")
-    why.add_argument("name")
+    commands.add_parser("list", help="list figures, steps and notebooks with their cache status")
+    build = commands.add_parser("build", help="compute what is missing")
+    build.add_argument("targets", nargs="*", metavar="TARGET", help="shap-digit digit=3, model, ...")
+    why = commands.add_parser("why", help="why a target would be recomputed")
+    why.add_argument("target", nargs="+", metavar="TARGET")
     clean = commands.add_parser("clean", help="delete cache entries")
     clean.add_argument("--unused", action="store_true", help="keep the entries the last build used")
     args = parser.parse_args(argv)
+    if args.lifeline:
+        workers.watch_parent()
 
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(_JsonFormatter() if args.json else logging.Formatter("%(levelname)-7s %(message)s"))
@@ -55,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return _run(args)
-    except (FigureError, SettingsError, DataError, CacheError, ArithmeticError) as error:
+    except (FigureError, SettingsError, DataError, CacheError, RecipeError, ArgumentError, ArithmeticError) as error:
         logger.error("%s", error)
     except Exception as error:  # an unexpected failure: one line, the traceback only on request
         logger.error("%s: %s", type(error).__name__, error)
@@ -64,43 +74,80 @@ def main(argv: list[str] | None = None) -> int:
     return 1
 
 
+def steps_of(project: Project, tokens: list[str]) -> list[str]:
+    """Step names for command-line targets: ``shap-digit digit=3 index=2 model`` is two targets."""
+    targets: list[tuple[str, dict]] = []
+    for token in tokens:
+        name, equals, value = token.partition("=")
+        if equals and not token.startswith("figure:"):
+            if not targets:
+                raise ArgumentError(f"'{token}' comes before any figure name")
+            if name in targets[-1][1]:
+                raise ArgumentError(f"'{name}' is given twice")
+            targets[-1][1][name] = parse_value(value)
+        else:
+            targets.append((token, {}))
+    found = []
+    for name, given in targets:
+        if name in project.recipes:
+            try:
+                found.append(project.figure_step(name, given))
+            except RecipeError as error:
+                raise RecipeError(f"{name}: {error}") from None
+        elif given:
+            raise ArgumentError(f"'{name}' is not a figure, so it takes no parameters")
+        else:
+            found.append(project.step_name(name))
+    return found
+
+
 def _run(args: argparse.Namespace) -> int:
     project = open_project(args.config)
     if args.command == "list":
-        for name in sorted(FIGURES):
-            entry, reason = project.status(f"figure:{name}")
-            print(f"{name:20} {'cached' if entry else 'to compute: ' + reason}")
+        for step in project.graph:
+            entry, reason = project.status(step)
+            print(f"{step:40} {'cached ' + entry.key[:12] if entry else 'to compute: ' + reason}")
         return 0
     if args.command == "build":
-        project.build(args.names or sorted(FIGURES))
+        targets = steps_of(project, args.targets) if args.targets else project.default_targets()
+        log = logging.getLogger("figures")
+        for step in project.plan(targets):
+            project.ensure(step)
+            if args.json:
+                print(json.dumps({"ready": step}), flush=True)
         project.cache.write_manifest(project.used)
+        log.debug("built %s", ", ".join(targets))
         return 0
     if args.command == "why":
-        if args.name not in FIGURES:
-            raise FigureError(f"unknown figure '{args.name}'; known figures: {', '.join(sorted(FIGURES))}")
-        step = f"figure:{args.name}"
+        found = steps_of(project, args.target)
+        if len(found) != 1:
+            raise ArgumentError(f"'why' takes one target, got {len(found)}: {', '.join(found)}")
+        (step,) = found
         for name in [*project.ancestors(step), step]:
             entry, reason = project.status(name)
-            print(f"{name:28} {'cached ' + entry.key[:12] if entry else 'would compute: ' + reason}")
+            print(f"{name:40} {'cached ' + entry.key[:12] if entry else 'would compute: ' + reason}")
         return 0
+    return _clean(project, args.unused)
+
+
+def _clean(project: Project, unused: bool) -> int:
     root = project.cache.root
     if not root.is_dir():
         print(f"{root}: no cache")
         return 0
-    if args.unused:
-        try:
-            manifest = json.loads((root / "manifest.json").read_text())
-            keep = {root / e["path"] for e in manifest["entries"].values()}
-        except (OSError, ValueError, KeyError, TypeError):
-            print(f"{root}: no readable manifest.json (run a build first); nothing removed")
-            return 1
-        removed = [p for p in root.glob("*/*") if p.is_dir() and p not in keep]
-        for path in removed:
-            shutil.rmtree(path)
-        print(f"removed {len(removed)} unused entries from {root}")
-    else:
+    if not unused:
         shutil.rmtree(root)
         print(f"removed {root}")
+        return 0
+    manifest = project.cache.read_manifest()
+    if manifest is None:
+        print(f"{root}: no readable manifest.json (run a build first); nothing removed")
+        return 1
+    keep = {root / entry["path"] for entry in manifest.values()}
+    removed = [path for path in root.glob("*/*") if path.is_dir() and path not in keep]
+    for path in removed:
+        shutil.rmtree(path)
+    print(f"removed {len(removed)} unused entries from {root}")
     return 0
 
 

@@ -1,22 +1,26 @@
 """A content-addressed cache of computed entries (data, model, explanations, figures).
 
-An entry is a folder ``<cache>/<step>/<key>/`` holding the step's files and a
+An entry is a folder ``<cache>/<kind>/<key>/`` holding the step's files and a
 ``record.json``: what the entry is, when and how fast it was computed, why, and the
 SHA-256 of every file. The folder is written under a temporary name and renamed into
 place, so a reader sees a whole entry or none; a build killed mid-write leaves only
-a temporary folder that nothing trusts and that the next build sweeps away.
-Reading an entry checks every file against the record; a mismatch (corruption,
-truncation, a foreign file) is reported and the entry is recomputed.
+a temporary folder that nothing trusts and that a later computation of the same
+kind sweeps away once it is an hour old. Reading an entry checks every file against
+the record; a mismatch (corruption, truncation, a foreign file) is reported and the
+entry is recomputed.
 
+`Cache.obtain` is the one protocol every step goes through: look up, lock, look
+again (another build may have finished it meanwhile), report damage, compute, store.
 One lock per key (a file lock, released by the OS if the process dies) lets two
 builds share a cache: the second waits, then finds the entry ready. No pickle
-anywhere: records are JSON, arrays ``.npz`` loaded with ``allow_pickle=False``.
+anywhere: records are JSON, arrays ``.npz`` written by `save_arrays` and read by
+`Entry.arrays` with ``allow_pickle=False``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -24,13 +28,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock
 
+from figures.keys import sha256_file
+
+if TYPE_CHECKING:
+    import numpy as np
+
 RECORD = "record.json"
+MANIFEST = "manifest.json"
 FORMAT = 1
 MISSING = "not in the cache"  # the reason `Cache.lookup` gives when there is no entry at all
+STALE_TEMPORARY = 3600  # seconds after which a temporary folder can only be a killed build's
 
 
 class CacheError(RuntimeError):
@@ -54,10 +65,23 @@ class Entry:
         """What the step reported about its result (accuracy, alt text, ...)."""
         return self.record.get("meta", {})
 
+    def digest(self, name: str) -> str:
+        """The recorded SHA-256 of one of the entry's files (verified when the entry was looked up)."""
+        return self.record["files"][name]["sha256"]
 
-def sha256_file(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+    def arrays(self, name: str) -> dict[str, np.ndarray]:
+        """The arrays of one of the entry's ``.npz`` files, never unpickling anything."""
+        import numpy as np  # not at import time: a warm build reads no arrays
+
+        with np.load(self.file(name), allow_pickle=False) as npz:
+            return {key: npz[key] for key in npz.files}
+
+
+def save_arrays(path: Path, **arrays: Any) -> None:
+    """Write arrays as a compressed ``.npz`` (read back with `Entry.arrays`)."""
+    import numpy as np
+
+    np.savez_compressed(path, **arrays)
 
 
 class Cache:
@@ -66,12 +90,45 @@ class Cache:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def entry_dir(self, step: str, key: str) -> Path:
-        return self.root / step.replace(":", "-") / key
+    def entry_dir(self, kind: str, key: str) -> Path:
+        return self.root / kind.replace(":", "-") / key
 
-    def lookup(self, step: str, key: str) -> tuple[Entry | None, str]:
+    def obtain(
+        self,
+        step: str,
+        kind: str,
+        key: str,
+        compute: Callable[[Path], dict[str, Any]],
+        describe: dict[str, Any],
+        reason: str,
+        log: logging.Logger,
+    ) -> Entry:
+        """The entry of `key`: from the cache if it is whole, else computed by `compute(folder)`.
+
+        `step` names the entry in the log, `kind` is its folder, `reason` says why it
+        was missing (logged when it is computed). Entries are computed under their
+        key's lock, so two builds sharing the cache compute each entry once.
+        """
+        entry, _ = self.lookup(step, kind, key)
+        if entry is not None:
+            return entry
+        with self.lock(kind, key):
+            entry, why = self.lookup(step, kind, key)  # another build may have made it meanwhile
+            if entry is not None:
+                log.info("%s: cached (%s), computed by a concurrent build", step, key[:12])
+                return entry
+            if self.entry_dir(kind, key).is_dir():  # there, but it failed its checks
+                log.warning("%s: cached entry unusable, recomputing: %s", step, why)
+            else:
+                log.info("%s: computing (%s)", step, reason)
+            self.sweep_temporaries(kind)
+            entry = self.store(step, kind, key, compute, {**describe, "reason": reason})
+            log.info("%s: computed in %.1f s", step, entry.record["seconds"])
+            return entry
+
+    def lookup(self, step: str, kind: str, key: str) -> tuple[Entry | None, str]:
         """The verified entry, or None and the reason it cannot be used."""
-        path = self.entry_dir(step, key)
+        path = self.entry_dir(kind, key)
         if not path.is_dir():
             return None, MISSING
         try:
@@ -93,24 +150,24 @@ class Cache:
                 return None, f"{name} does not match its recorded checksum (corrupt or truncated)"
         return Entry(step, key, path, record), ""
 
-    def damaged(self, step: str, key: str) -> bool:
-        """After a failed lookup: whether the entry's folder is there, so it failed to verify."""
-        return self.entry_dir(step, key).is_dir()
-
-    def lock(self, step: str, key: str) -> FileLock:
+    def lock(self, kind: str, key: str) -> FileLock:
         locks = self.root / ".locks"
         self._ensure_writable(locks)
-        return FileLock(str(locks / f"{step.replace(':', '-')}-{key}.lock"))
+        return FileLock(str(locks / f"{kind.replace(':', '-')}-{key}.lock"))
 
     def store(
         self,
         step: str,
+        kind: str,
         key: str,
         compute: Callable[[Path], dict[str, Any]],
         describe: dict[str, Any],
     ) -> Entry:
-        """Run `compute(tmp_dir)`, which writes files and returns meta, and publish the entry."""
-        final = self.entry_dir(step, key)
+        """Run `compute(tmp_dir)`, which writes files and returns meta, and publish the entry.
+
+        Call it holding the key's lock (`obtain` does).
+        """
+        final = self.entry_dir(kind, key)
         self._ensure_writable(final.parent)
         tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{key[:12]}-", dir=final.parent))
         try:
@@ -141,17 +198,40 @@ class Cache:
             raise
         return Entry(step, key, final, record)
 
-    def sweep_temporaries(self, max_age_seconds: float = 3600) -> int:
-        """Remove temporary folders left by killed builds; returns how many."""
+    def sweep_temporaries(self, kind: str, max_age_seconds: float = STALE_TEMPORARY) -> int:
+        """Remove the temporary folders of `kind` that killed builds left; returns how many.
+
+        A recent one may belong to a build that is still writing, so only those older
+        than `max_age_seconds` go.
+        """
         removed = 0
-        if not self.root.is_dir():
-            return 0
         now = time.time()
-        for tmp in self.root.glob("*/.tmp-*"):
-            if now - tmp.stat().st_mtime > max_age_seconds:
+        for tmp in self.entry_dir(kind, "").glob(".tmp-*"):
+            try:
+                old = now - tmp.stat().st_mtime > max_age_seconds
+            except FileNotFoundError:  # another build swept it first
+                continue
+            if old:
                 shutil.rmtree(tmp, ignore_errors=True)
                 removed += 1
         return removed
+
+    def read_manifest(self) -> dict[str, dict[str, str]] | None:
+        """The entries the last builds used, by step: {"key": ..., "path": ...}; None if unreadable."""
+        try:
+            entries = json.loads((self.root / MANIFEST).read_text(encoding="utf-8"))["entries"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return entries if isinstance(entries, dict) else None
+
+    def recorded(self, step: str) -> dict[str, Any] | None:
+        """The record of the entry the manifest lists for `step` (the one the last build used)."""
+        previous = (self.read_manifest() or {}).get(step)
+        try:
+            record = json.loads((self.root / previous["path"] / RECORD).read_text(encoding="utf-8"))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return record if isinstance(record, dict) else None
 
     def write_manifest(self, entries: dict[str, Entry]) -> None:
         """Record the entries a build used, on top of those already recorded.
@@ -159,10 +239,7 @@ class Cache:
         ``clean --unused`` keeps what the manifest lists, and the build log uses the
         recorded entry of a step to say what changed when its key is new.
         """
-        try:
-            recorded = json.loads((self.root / "manifest.json").read_text(encoding="utf-8"))["entries"]
-        except (OSError, ValueError, KeyError, TypeError):
-            recorded = {}
+        recorded = self.read_manifest() or {}
         recorded.update(
             {step: {"key": e.key, "path": str(e.path.relative_to(self.root))} for step, e in entries.items()}
         )
@@ -172,7 +249,7 @@ class Cache:
             "entries": dict(sorted(recorded.items())),
         }
         self._ensure_writable(self.root)
-        _write_json_atomic(self.root / "manifest.json", manifest)
+        _write_json_atomic(self.root / MANIFEST, manifest)
 
     def _ensure_writable(self, folder: Path) -> None:
         for path in dict.fromkeys((self.root, folder)):  # the cache folder itself first, for the message

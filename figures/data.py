@@ -14,12 +14,13 @@ Images are uint8 arrays of shape (N, 28, 28); labels int64 of shape (N,).
 from __future__ import annotations
 
 import gzip
-import hashlib
 import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from figures.cache import save_arrays
 
 IMAGE_MAGIC = 2051
 LABEL_MAGIC = 2049
@@ -48,8 +49,12 @@ def find_idx(folder: Path, prefix: str, kind: str) -> Path:
     if not folder.is_dir():
         raise DataError(f"{folder}: folder not found")
     ndim = 3 if kind == "images" else 1
-    for name in (f"{prefix}-{kind}-idx{ndim}-ubyte", f"{prefix}-{kind}-idx{ndim}-ubyte.gz",
-                 f"{prefix}-{kind}.idx{ndim}-ubyte", f"{prefix}-{kind}.idx{ndim}-ubyte.gz"):
+    for name in (
+        f"{prefix}-{kind}-idx{ndim}-ubyte",
+        f"{prefix}-{kind}-idx{ndim}-ubyte.gz",
+        f"{prefix}-{kind}.idx{ndim}-ubyte",
+        f"{prefix}-{kind}.idx{ndim}-ubyte.gz",
+    ):
         if (folder / name).is_file():
             return folder / name
     raise DataError(f"{folder}: no {prefix}-{kind}-idx{ndim}-ubyte[.gz] file")
@@ -76,14 +81,6 @@ def test_files(test_path: str | None, root: Path) -> list[Path]:
         return []
     where = (root / test_path).resolve()
     return [find_idx(where, "t10k", "images"), find_idx(where, "t10k", "labels")]
-
-
-def hash_files(paths: list[Path]) -> dict[str, str]:
-    hashes = {}
-    for path in paths:
-        with path.open("rb") as handle:
-            hashes[path.name] = hashlib.file_digest(handle, "sha256").hexdigest()
-    return hashes
 
 
 def read_idx(path: Path, magic: int) -> np.ndarray:
@@ -172,16 +169,22 @@ def compute(inputs: dict, params: dict, out: Path, log) -> dict:
     digits = load_training(params["source"], params["path"], root)
     train, holdout = split(digits, params["holdout"], params["seed"])
     arrays = {
-        "x_train": train.images, "y_train": train.labels,
-        "x_holdout": holdout.images, "y_holdout": holdout.labels,
+        "x_train": train.images,
+        "y_train": train.labels,
+        "x_holdout": holdout.images,
+        "y_holdout": holdout.labels,
     }
     files = test_files(params["test_path"], root)
     if files:
         test = load_idx_pair(*files)
         arrays.update(x_test=test.images, y_test=test.labels)
-    np.savez_compressed(out / "digits.npz", **arrays)
-    log.info("dataset: %d training, %d held-out%s digits", len(train.labels), len(holdout.labels),
-             f", {len(arrays['y_test'])} official test" if files else "")
+    save_arrays(out / "digits.npz", **arrays)
+    log.info(
+        "dataset: %d training, %d held-out%s digits",
+        len(train.labels),
+        len(holdout.labels),
+        f", {len(arrays['y_test'])} official test" if files else "",
+    )
     return {
         "train": int(len(train.labels)),
         "holdout": int(len(holdout.labels)),
@@ -192,8 +195,7 @@ def compute(inputs: dict, params: dict, out: Path, log) -> dict:
 
 def load_arrays(entry) -> dict[str, np.ndarray]:
     """The arrays of a ``dataset`` entry."""
-    with np.load(entry.file("digits.npz"), allow_pickle=False) as npz:
-        return {name: npz[name] for name in npz.files}
+    return entry.arrays("digits.npz")
 
 
 def evaluation_split(arrays: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, str]:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from figures.cache import save_arrays
+
 
 def compute(inputs: dict, params: dict, out: Path, log) -> dict:
     """Cache step ``forest``: importances as ``importances.npz``."""
@@ -26,15 +28,16 @@ def compute(inputs: dict, params: dict, out: Path, log) -> dict:
     per_tree = np.array([tree.feature_importances_ for tree in forest.estimators_])
     permutation = permutation_importance(forest, x_test, y_test, n_repeats=10, random_state=seed, n_jobs=1)
     accuracy = float(forest.score(x_test, y_test))
-    np.savez_compressed(
+    save_arrays(
         out / "importances.npz",
-        impurity=forest.feature_importances_, impurity_std=per_tree.std(axis=0),
-        permutation=permutation.importances_mean, permutation_std=permutation.importances_std,
+        impurity=forest.feature_importances_,
+        impurity_std=per_tree.std(axis=0),
+        permutation=permutation.importances_mean,
+        permutation_std=permutation.importances_std,
     )
     log.info("forest: %d trees, held-out accuracy %.2f%%", params["n_estimators"], 100 * accuracy)
     return {"accuracy": round(accuracy, 4), "n_features": params["n_features"]}
 
 
 def load(entry) -> dict[str, np.ndarray]:
-    with np.load(entry.file("importances.npz"), allow_pickle=False) as npz:
-        return {name: npz[name] for name in npz.files}
+    return entry.arrays("importances.npz")

@@ -56,6 +56,17 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read in chunks."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def hash_files(paths: list[Path]) -> dict[str, str]:
+    """The SHA-256 of each data file a step reads, by file name, for its key."""
+    return {path.name: sha256_file(path) for path in paths}
+
+
 def module_path(module: str) -> Path:
     """The source file of a module of this package, e.g. ``figures.recipes.shap_digit``."""
     parts = module.split(".")
@@ -65,6 +76,11 @@ def module_path(module: str) -> Path:
     if base.is_dir():
         return base / "__init__.py"
     return base.with_suffix(".py")
+
+
+# The cache's own machinery: it stores and verifies results but never shapes one, and
+# the record format has its own version number. Editing it must not retrain the model.
+INFRASTRUCTURE = frozenset({f"{PACKAGE}.cache", f"{PACKAGE}.keys"})
 
 
 def _is_module(name: str) -> bool:
@@ -125,7 +141,7 @@ def code_closure(module: str) -> dict[str, str]:
             continue
         digest, imports = _facts(name, module_path(name).read_text(encoding="utf-8"), str(PACKAGE_ROOT))
         hashes[name] = digest
-        todo.extend(sorted(imports - hashes.keys()))
+        todo.extend(sorted(imports - hashes.keys() - INFRASTRUCTURE))
     return dict(sorted(hashes.items()))
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from figures import data, model
+from figures.cache import save_arrays
 
 
 def segmenter(n_segments: int):
@@ -36,8 +37,14 @@ def explain(net, image: np.ndarray, label: int, samples: int, n_segments: int, s
     rgb = np.repeat(model.as_input(image[None])[0], 3, axis=-1).astype(np.float64)
     explainer = lime_image.LimeImageExplainer(random_state=seed)
     explanation = explainer.explain_instance(
-        rgb, classify, labels=(label,), top_labels=None, hide_color=0, num_samples=samples,
-        segmentation_fn=segmenter(n_segments), random_seed=seed,
+        rgb,
+        classify,
+        labels=(label,),
+        top_labels=None,
+        hide_color=0,
+        num_samples=samples,
+        segmentation_fn=segmenter(n_segments),
+        random_seed=seed,
         # LIME's default batch of 10 calls Keras 100 times for 1,000 samples (10 s here);
         # the samples are drawn before batching, so the batch size does not change the result.
         batch_size=min(samples, 1000),
@@ -46,8 +53,11 @@ def explain(net, image: np.ndarray, label: int, samples: int, n_segments: int, s
     weights = np.zeros(segments.max() + 1, np.float32)
     for segment, weight in explanation.local_exp[label]:
         weights[segment] = weight
-    return {"segments": segments, "weights": weights, "score": float(explanation.score[label]
-            if isinstance(explanation.score, dict) else explanation.score)}
+    return {
+        "segments": segments,
+        "weights": weights,
+        "score": float(explanation.score[label] if isinstance(explanation.score, dict) else explanation.score),
+    }
 
 
 def compute(inputs: dict, params: dict, out: Path, log) -> dict:
@@ -58,12 +68,17 @@ def compute(inputs: dict, params: dict, out: Path, log) -> dict:
     (index,) = model.pick_examples(logits, labels, [params["digit"]])
     net = model.load(inputs["model"])
     result = explain(net, images[index], params["digit"], params["samples"], params["segments"], params["seed"])
-    np.savez_compressed(out / "lime.npz", segments=result["segments"], weights=result["weights"],
-                        image=images[index], label=np.int64(params["digit"]), index=np.int64(index))
+    save_arrays(
+        out / "lime.npz",
+        segments=result["segments"],
+        weights=result["weights"],
+        image=images[index],
+        label=np.int64(params["digit"]),
+        index=np.int64(index),
+    )
     log.info("lime: %d segments, local fit R^2 %.2f", len(result["weights"]), result["score"])
     return {"segments": int(len(result["weights"])), "score": round(result["score"], 4), "index": index}
 
 
 def load(entry) -> dict[str, np.ndarray]:
-    with np.load(entry.file("lime.npz"), allow_pickle=False) as npz:
-        return {name: npz[name] for name in npz.files}
+    return entry.arrays("lime.npz")

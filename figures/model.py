@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from figures import data
+from figures.cache import save_arrays
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow is first imported
 
@@ -89,13 +90,20 @@ def train(inputs: dict, params: dict, out: Path, log) -> dict:
     started = time.perf_counter()
     for epoch in range(1, params["epochs"] + 1):
         history = model.fit(
-            shift(x, params["augment_shift"], rng), y,
-            batch_size=params["batch_size"], epochs=1, shuffle=True, verbose=0,
+            shift(x, params["augment_shift"], rng),
+            y,
+            batch_size=params["batch_size"],
+            epochs=1,
+            shuffle=True,
+            verbose=0,
         )
         log.info(
             "model: epoch %d/%d  loss %.4f  accuracy %.4f  (%.0f s)",
-            epoch, params["epochs"], history.history["loss"][-1],
-            history.history["accuracy"][-1], time.perf_counter() - started,
+            epoch,
+            params["epochs"],
+            history.history["loss"][-1],
+            history.history["accuracy"][-1],
+            time.perf_counter() - started,
         )
     seconds = time.perf_counter() - started
     model.save(out / "model.keras")
@@ -123,15 +131,15 @@ def predict(inputs: dict, params: dict, out: Path, log) -> dict:
     images, labels, name = data.evaluation_split(arrays)
     model = load(inputs["model"])
     logits = model.predict(as_input(images), batch_size=500, verbose=0).astype(np.float32)
-    np.savez_compressed(out / "logits.npz", logits=logits, labels=labels)
+    save_arrays(out / "logits.npz", logits=logits, labels=labels)
     accuracy = float(np.mean(logits.argmax(1) == labels))
     log.info("predictions: %d %s, accuracy %.2f%%", len(labels), name, 100 * accuracy)
     return {"evaluated_on": name, "digits": int(len(labels)), "accuracy": round(accuracy, 4)}
 
 
 def load_logits(entry) -> tuple[np.ndarray, np.ndarray]:
-    with np.load(entry.file("logits.npz"), allow_pickle=False) as npz:
-        return npz["logits"], npz["labels"]
+    arrays = entry.arrays("logits.npz")
+    return arrays["logits"], arrays["labels"]
 
 
 def pick_examples(logits: np.ndarray, labels: np.ndarray, classes: list[int]) -> list[int]:

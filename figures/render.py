@@ -1,9 +1,11 @@
 """Run a recipe in both palettes and write its PNGs: the compute function of every figure step.
 
-A recipe module defines ``load(inputs) -> data``, ``draw(data, params, palette) -> Figure``
-and ``alt(data, params) -> str``. This module draws the figure for each palette,
-closes it, writes ``light.png`` and ``dark.png``, and returns the alt text, size and
-provenance that the page shows.
+A recipe module (`figures.recipes`) defines ``load(inputs, params) -> data``,
+``draw(data, params, palette) -> Figure`` and ``alt(data, params) -> str``. This module
+draws the figure for each palette, writes ``light.png`` and ``dark.png``, and returns
+the alt text, size and provenance that the page shows. Recipes build
+``matplotlib.figure.Figure`` objects directly, which pyplot never tracks: there is no
+global figure to close.
 """
 
 from __future__ import annotations
@@ -11,22 +13,16 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-
 from figures import style
 
 
 def compute(inputs: dict, params: dict, out: Path, log) -> dict:
     recipe = importlib.import_module(params["recipe"])
-    data = recipe.load(inputs)
+    data = recipe.load(inputs, params)
     sizes = {}
     for name, palette in style.PALETTES.items():
         with style.drawing(palette):
-            figure = recipe.draw(data, params, palette)
-            try:
-                png, size = style.png_bytes(figure, params["dpi"])
-            finally:
-                plt.close(figure)
+            png, size = style.png_bytes(recipe.draw(data, params, palette), params["dpi"])
         (out / f"{name}.png").write_bytes(png)
         sizes[name] = size
     if sizes["light"] != sizes["dark"]:

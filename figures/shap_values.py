@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from figures import data, model
+from figures.cache import save_arrays
 
 TOLERANCE = 1e-3  # local accuracy, in logits; DeepExplainer is exact up to float32 rounding
 
@@ -46,15 +47,23 @@ def compute(inputs: dict, params: dict, out: Path, log) -> dict:
     error = check_local_accuracy(values, expected, logits[picked])
     if error > TOLERANCE:
         raise ArithmeticError(f"SHAP local accuracy off by {error:.2e} (tolerance {TOLERANCE})")
-    np.savez_compressed(
-        out / "shap.npz", values=values, expected=expected, images=images[picked],
-        labels=labels[picked], logits=logits[picked], indices=np.array(picked),
+    save_arrays(
+        out / "shap.npz",
+        values=values,
+        expected=expected,
+        images=images[picked],
+        labels=labels[picked],
+        logits=logits[picked],
+        indices=np.array(picked),
     )
     log.info("shap: %d digits x 10 classes, local accuracy within %.1e", len(picked), error)
-    return {"digits": len(picked), "evaluated_on": name, "local_accuracy_error": error,
-            "background": params["background"]}
+    return {
+        "digits": len(picked),
+        "evaluated_on": name,
+        "local_accuracy_error": error,
+        "background": params["background"],
+    }
 
 
 def load(entry) -> dict[str, np.ndarray]:
-    with np.load(entry.file("shap.npz"), allow_pickle=False) as npz:
-        return {name: npz[name] for name in npz.files}
+    return entry.arrays("shap.npz")

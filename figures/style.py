@@ -15,14 +15,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import matplotlib
-
-matplotlib.use("Agg")  # no display, and no GUI state to leak between figures
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.colors import LinearSegmentedColormap  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from PIL import Image  # noqa: E402
+import numpy as np
+from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.figure import Figure
+from PIL import Image
 
 # SHAP's own blue and red (shap.plots.colors), through white.
 BLUE, RED = "#008bfb", "#ff0051"
@@ -78,8 +74,8 @@ def rc(palette: Palette) -> dict:
 
 @contextmanager
 def drawing(palette: Palette) -> Iterator[None]:
-    """Pinned rcParams for one figure; the author's global pyplot state is restored after."""
-    with plt.rc_context(rc(palette)):
+    """Pinned rcParams for one figure; the author's own rcParams are restored after."""
+    with matplotlib.rc_context(rc(palette)):
         yield
 
 

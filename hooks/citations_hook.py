@@ -8,8 +8,9 @@ Events:
   where the page writes ``{% bibliography %}`` or at its end. Running on the
   Markdown keeps the References heading in the table of contents, and Material's
   blog excerpts see the finished links.
-* ``on_post_build`` forgets nothing on purpose: parsed .bib files stay cached
-  (by content) across ``mkdocs serve`` rebuilds.
+
+Nothing is reset between builds on purpose: parsed .bib files stay cached (by
+content) across ``mkdocs serve`` rebuilds.
 
 Every error names the page and line; an unknown key fails any build, strict or not.
 """
@@ -23,9 +24,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 
-import bibliography
-import citations
-import frontmatter
+from explaining_machines import bibliography, citations, frontmatter
 
 
 def _display(path: Path, root: Path) -> str:
@@ -35,7 +34,7 @@ def _display(path: Path, root: Path) -> str:
 def _bib_paths(page: Page, config: MkDocsConfig, root: Path) -> list[tuple[Path, str]]:
     """The page's bibliography files, each found beside the page or at the project root."""
     settings = config.extra["project"].citations
-    declared = page.meta.get("bibliography", settings.bibliography)
+    declared = page.meta.get("bibliography", list(settings.bibliography))
     source = Path(page.file.abs_src_path)
     where = _display(source, root)
     line = frontmatter.key_line(page.file.content_string, "bibliography")

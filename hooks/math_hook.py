@@ -7,6 +7,7 @@ Events:
   excerpts alike get MathML and no math script is ever loaded.
 * ``on_page_markdown`` remembers which file is being rendered, so that TeX which
   cannot be rendered fails the build with that file and the line of the formula.
+* ``on_post_build`` forgets the page (`mkdocs serve` keeps this module loaded).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 
-import mathml
+from explaining_machines import mathml
 
 _state: dict[str, object] = {"page": None, "root": "."}
 

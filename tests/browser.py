@@ -18,8 +18,13 @@ from urllib.parse import urlsplit
 
 # Debian's chromium by default; CHROMIUM names another Chromium or Chrome (GitHub's runners have Chrome).
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 BASE_PATH = "/explaining-machines/"  # the path of site_url, as GitHub Pages serves a project site
 
 
@@ -30,7 +35,7 @@ class _SubPathHandler(SimpleHTTPRequestHandler):
         path = urlsplit(path).path
         if not path.startswith(BASE_PATH):
             return "/nonexistent/" + path
-        return super().translate_path("/" + path[len(BASE_PATH):])
+        return super().translate_path("/" + path[len(BASE_PATH) :])
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
         pass
@@ -72,8 +77,11 @@ class Traffic:
         self.transferred += sizes["responseBodySize"] + sizes["responseHeadersSize"]
 
     def problems(self) -> list[str]:
-        found = [f"request to another origin: {url}" for url in self.requests
-                 if not url.startswith(self.origin) and not url.startswith("data:")]
+        found = [
+            f"request to another origin: {url}"
+            for url in self.requests
+            if not url.startswith(self.origin) and not url.startswith("data:")
+        ]
         found += [f"failed request: {failure}" for failure in self.failures]
         found += [f"console error: {error}" for error in self.console_errors]
         return found
@@ -101,9 +109,13 @@ def shown_figures(page) -> list[dict]:
 def check_images(page, variant: str) -> list[str]:
     """Every visible image loaded; each figure shows exactly its `variant` (light or dark) image."""
     scroll_through(page)
-    problems = [f"image did not load: {src}" for src in page.evaluate(
-        "() => [...document.images].filter(i => i.offsetParent !== null && i.naturalWidth === 0)"
-        ".map(i => i.getAttribute('src'))")]
+    problems = [
+        f"image did not load: {src}"
+        for src in page.evaluate(
+            "() => [...document.images].filter(i => i.offsetParent !== null && i.naturalWidth === 0)"
+            ".map(i => i.getAttribute('src'))"
+        )
+    ]
     for figure in shown_figures(page):
         if len(figure["shown"]) != 1:
             problems.append(f"{figure['id']}: {len(figure['shown'])} images shown, expected one")
@@ -127,8 +139,10 @@ def switch_palette(page) -> str:
 def check_math(page) -> list[str]:
     """Math is MathML with a visible box, and no TeX is left in the visible text."""
     problems = []
-    boxes = page.evaluate("() => [...document.querySelectorAll('article math')].map(m => "
-                          "{const r = m.getBoundingClientRect(); return [r.width, r.height, m.textContent]})")
+    boxes = page.evaluate(
+        "() => [...document.querySelectorAll('article math')].map(m => "
+        "{const r = m.getBoundingClientRect(); return [r.width, r.height, m.textContent]})"
+    )
     problems += [f"math has no size: {text[:40]!r}" for width, height, text in boxes if width == 0 or height == 0]
     text = page.evaluate("() => document.querySelector('article').innerText")
     tex = ("$$", "\\(", "\\frac", "\\sum", "\\phi")
@@ -137,12 +151,15 @@ def check_math(page) -> list[str]:
 
 
 def in_view(page, element_id: str) -> bool:
-    return page.evaluate("""(id) => {
+    return page.evaluate(
+        """(id) => {
         const e = document.getElementById(id);
         if (!e) return false;
         const r = e.getBoundingClientRect();
         return r.bottom > 0 && r.top < window.innerHeight;
-    }""", element_id)
+    }""",
+        element_id,
+    )
 
 
 def tooltip_of(page, link) -> str:
@@ -169,9 +186,12 @@ def check_citations(page) -> list[str]:
     citations = page.evaluate("""() => [...document.querySelectorAll('a.citation[href^="#"]')].map(a => ({
         id: a.id, target: a.getAttribute('href').slice(1), title: a.getAttribute('title') }))""")
     for cite in citations:
-        reference = page.evaluate("""(id) => { const e = document.getElementById(id); if (!e) return null;
+        reference = page.evaluate(
+            """(id) => { const e = document.getElementById(id); if (!e) return null;
             const copy = e.cloneNode(true); copy.querySelectorAll('.citation-backlink, .reference-label')
-            .forEach(n => n.remove()); return copy.textContent.replace(/\\s+/g, ' ').trim(); }""", cite["target"])
+            .forEach(n => n.remove()); return copy.textContent.replace(/\\s+/g, ' ').trim(); }""",
+            cite["target"],
+        )
         if reference is None:
             problems.append(f"{cite['id']}: target #{cite['target']} does not exist")
             continue
@@ -196,12 +216,17 @@ def check_footnotes(page) -> list[str]:
     """Each footnote reference: its tooltip shows the note; click to the note and back."""
     problems = []
     # Only notes on this page: an excerpt on the blog index links its notes to the post.
-    refs = page.evaluate("() => [...document.querySelectorAll('a.footnote-ref')].map(a => a.getAttribute('href'))"
-                         ".filter(h => h.startsWith('#'))")
+    refs = page.evaluate(
+        "() => [...document.querySelectorAll('a.footnote-ref')].map(a => a.getAttribute('href'))"
+        ".filter(h => h.startsWith('#'))"
+    )
     for href in refs:
         note_id = href[1:]
-        note = page.evaluate("(id) => { const e = document.getElementById(id); return e ? "
-                             "e.textContent.replace(/\\s+/g, ' ').replace('↩', '').trim() : null }", note_id)
+        note = page.evaluate(
+            "(id) => { const e = document.getElementById(id); return e ? "
+            "e.textContent.replace(/\\s+/g, ' ').replace('↩', '').trim() : null }",
+            note_id,
+        )
         if note is None:
             problems.append(f"footnote {href}: the note does not exist")
             continue

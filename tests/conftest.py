@@ -1,4 +1,10 @@
-"""Shared fixtures: the hooks' folder on sys.path, and helpers to build sites in tmp_path."""
+"""Shared fixtures and helpers to build sites in tmp_path.
+
+The project is installed (``pip install -e .``), so tests import ``figures`` and
+``explaining_machines`` by name. A test that must change the code a build runs (edit a
+recipe, add one) builds with `code_copy`: a copy of both packages that the build's
+processes import first, through PYTHONPATH, as an edited checkout would be.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +17,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "hooks"))
-sys.path.insert(0, str(ROOT))
-
+PACKAGES = ("figures", "explaining_machines")
+CODE_COPY = "code"  # the folder inside a test site that holds an editable copy of the packages
 
 OFFLINE = ["unshare", "--net"]  # a network namespace of its own: no interface is up, not even loopback
 
@@ -31,19 +36,39 @@ def mkdocs(site: Path, *args: str, offline: bool = False) -> subprocess.Complete
     `offline` runs it in a network namespace with no interface up: no route to any host,
     not even 127.0.0.1 (the notebook's kernel talks to its client over Unix sockets).
     """
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = build_env(site)
     command = [sys.executable, "-m", "mkdocs", "build", *args]
     return subprocess.run(
-        [*OFFLINE, *command] if offline else command, cwd=site, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=1200,
+        [*OFFLINE, *command] if offline else command,
+        cwd=site,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=1200,
     )
+
+
+def build_env(site: Path) -> dict[str, str]:
+    """The environment of a build in `site`: its own copy of the code first, if it has one."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if (site / CODE_COPY).is_dir():
+        env["PYTHONPATH"] = str(site / CODE_COPY)
+    return env
+
+
+def code_copy(site: Path) -> Path:
+    """Give `site` its own copy of the packages, which its builds then run; returns the copy's folder."""
+    for name in PACKAGES:
+        shutil.copytree(ROOT / name, site / CODE_COPY / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return site / CODE_COPY
 
 
 def copy_project(target: Path) -> Path:
     """A copy of the real site (sources only, no cache) in `target`."""
     for name in ("mkdocs.yml", "references.bib"):
         shutil.copy(ROOT / name, target / name)
-    for name in ("docs", "hooks", "figures"):
+    for name in ("docs", "hooks"):
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
     return target
 
@@ -58,7 +83,9 @@ plugins:
   - search
 hooks:
   - hooks/settings_hook.py
-  - hooks/pages_hook.py
+  - hooks/frontmatter_hook.py
+  - hooks/escape_hook.py
+  - hooks/meta_hook.py
   - hooks/math_hook.py
   - hooks/citations_hook.py
   - hooks/figures_hook.py
@@ -76,15 +103,21 @@ extra:
 """
 
 
-def make_site(folder: Path, pages: dict[str, str], extra: str = "", *, bib: str | None = None,
-              config: str = SMALL_CONFIG, cache_dir: str | None = None) -> Path:
+def make_site(
+    folder: Path,
+    pages: dict[str, str],
+    extra: str = "",
+    *,
+    bib: str | None = None,
+    config: str = SMALL_CONFIG,
+    cache_dir: str | None = None,
+) -> Path:
     """A site in `folder` with the project's hooks and figures, `pages` under docs/ and
     `extra` appended to ``extra.project``; `bib` replaces references.bib."""
     folder.mkdir(parents=True, exist_ok=True)
     if cache_dir is not None:
         config = config.replace("cache_dir: .cache-test", f"cache_dir: {cache_dir}")
-    for name in ("hooks", "figures"):
-        shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "hooks", folder / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
     (folder / "mkdocs.yml").write_text(config.format(extra=extra))
     (folder / "references.bib").write_text(bib if bib is not None else (ROOT / "references.bib").read_text())
     for name, text in pages.items():

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-import bibliography
+from explaining_machines import bibliography
 
 ROOT = Path(__file__).resolve().parent.parent
 

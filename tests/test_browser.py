@@ -28,13 +28,26 @@ from browser import (
 )
 from conftest import ROOT
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 POSTS = {"visual-guide": "blog/2024/02/04/visual-guide/", "why-explain": "blog/2024/03/10/why-explain/"}
 PAGES = ["", "blog/", "notebooks/shap-explorer/", "tags/", *POSTS.values()]
 SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
 MAX_POST_BYTES = 1_500_000
 # axe-core rules for images, headings, contrast and the basics of a page.
-AXE_RULES = ["image-alt", "role-img-alt", "svg-img-alt", "heading-order", "empty-heading", "page-has-heading-one",
-             "color-contrast", "document-title", "html-has-lang", "link-name", "image-redundant-alt"]
+AXE_RULES = [
+    "image-alt",
+    "role-img-alt",
+    "svg-img-alt",
+    "heading-order",
+    "empty-heading",
+    "page-has-heading-one",
+    "color-contrast",
+    "document-title",
+    "html-has-lang",
+    "link-name",
+    "image-redundant-alt",
+]
 
 
 @pytest.fixture(scope="session")
@@ -97,7 +110,10 @@ def test_posts_have_what_the_checks_look_at(browser, site_url):
         ctx.close()
     assert counts["visual-guide"]["math"] >= 5
     assert {k: v for k, v in counts["visual-guide"].items() if k != "math"} == {
-        "figures": 3, "citations": 3, "footnotes": 3}
+        "figures": 3,
+        "citations": 3,
+        "footnotes": 3,
+    }
     assert counts["why-explain"]["figures"] == 3 and counts["why-explain"]["citations"] >= 1
 
 
@@ -143,13 +159,16 @@ def test_post_weight_screenshots_and_accessibility(browser, site_url, slug, caps
                     result = axe.run(page, options={"runOnly": {"type": "rule", "values": AXE_RULES}})
                     violations[palette] = [
                         f"{v['id']}: {node['target']} {node.get('failureSummary', '')[:200]}"
-                        for v in result.response["violations"] for node in v["nodes"]
+                        for v in result.response["violations"]
+                        for node in v["nodes"]
                     ]
         finally:
             ctx.close()
     with capsys.disabled():
-        print(f"\n{slug}: page weight {weight / 1e6:.2f} MB (all transferred bytes, figures loaded); "
-              f"screenshots in {SCREENSHOTS}")
+        print(
+            f"\n{slug}: page weight {weight / 1e6:.2f} MB (all transferred bytes, figures loaded); "
+            f"screenshots in {SCREENSHOTS}"
+        )
     assert 100_000 < weight < MAX_POST_BYTES
     assert violations == {"light": [], "dark": []}
 
@@ -200,6 +219,7 @@ def test_checks_catch_a_missing_image_citation_target_and_footnote(browser, brok
     assert any(p.startswith("image did not load: ") and "shap-digit" in p for p in images)
     assert "figure-shap-digit: " in " ".join(images)
     assert [p for p in citations if "rudin2019stop" in p] == [
-        "cite-rudin2019stop-1: target #ref-rudin2019stop does not exist"]
+        "cite-rudin2019stop-1: target #ref-rudin2019stop does not exist"
+    ]
     assert footnotes == ["footnote #fn:shapley: the note does not exist"]
     assert any("shap-digit" in p and "HTTP 404" in p for p in network)

@@ -1,6 +1,6 @@
 import pytest
 
-from citations import (
+from explaining_machines.citations import (
     CitationError,
     CiteItem,
     Reference,
@@ -32,7 +32,7 @@ def items(text):
         ("[@a:2020.x]", [(CiteItem("a:2020.x"),)]),
         ("mail [me@example.org] here", []),
         ("[@a](https://example.org) is a link", []),
-        ("`{% cite \"a\" %}` and `[@a]`", []),
+        ('`{% cite "a" %}` and `[@a]`', []),
     ],
 )
 def test_syntax_forms(text, expected):
@@ -77,7 +77,7 @@ def test_render_numbered_links_and_backlinks():
     )
     assert page.backlinks == {"b": ["cite-b-1", "cite-b-2"], "a": ["cite-a-1"]}
     section = render_reference_list(page, "References", numbered=True)
-    assert section.startswith("## References { #references }\n\n<ol class=\"references\">")
+    assert section.startswith('## References { #references }\n\n<ol class="references">')
     assert '<li id="ref-b"><span class="reference-label">[1]</span> <em>B</em>' in section
     assert 'href="#cite-b-2"' in section
 

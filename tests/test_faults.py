@@ -9,19 +9,25 @@ from __future__ import annotations
 import ast
 import json
 import os
+import queue
 import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SMALL_CONFIG, make_site, mkdocs, snapshot
+from conftest import ROOT, SMALL_CONFIG, build_env, code_copy, make_site, mkdocs, snapshot
 
-from figures import FIGURES
+from figures import recipes
+
+pytestmark = pytest.mark.slow
+
+FIGURES = sorted(recipes.discover())
 
 SMALL_FIGURES = """    model:
       epochs: 1
@@ -31,13 +37,14 @@ SMALL_FIGURES = """    model:
       lime_segments: 20
       dpi: 50
 """
-PAGE = "# Figures\n\nMath $x^2$ and a citation [@rudin2019stop].\n\n" + "\n\n".join(
-    f'{{% figure "{name}" caption="The {name} figure." %}}' for name in sorted(FIGURES)
-) + "\n"
+PAGE = (
+    "# Figures\n\nMath $x^2$ and a citation [@rudin2019stop].\n\n"
+    + "\n\n".join(f'{{% figure "{name}" caption="The {name} figure." %}}' for name in FIGURES)
+    + "\n"
+)
 
 
-def small_figure_site(folder: Path, extra: str = SMALL_FIGURES, pages: dict[str, str] | None = None,
-                      **options) -> Path:
+def small_figure_site(folder: Path, extra: str = SMALL_FIGURES, pages: dict[str, str] | None = None, **options) -> Path:
     """`make_site` with the one-epoch figure settings and, by default, the page of all figures."""
     return make_site(folder, pages or {"index.md": PAGE}, extra, **options)
 
@@ -71,6 +78,20 @@ def test_two_cold_builds_are_byte_identical(reference, tmp_path):
     assert pages_of(again) == pages_of(reference)  # no build timestamps in the pages of this site
 
 
+def test_the_hooks_in_reverse_order_give_the_same_pages(reference, tmp_path):
+    """Each hook imports what it needs by package name and orders itself with event priorities."""
+    site = tmp_path / "reversed"
+    shutil.copytree(reference, site)
+    config = (site / "mkdocs.yml").read_text()
+    hooks = re.search(r"\nhooks:\n((?:  - .*\n)+)", config)
+    listed = hooks.group(1).splitlines(keepends=True)
+    assert len(listed) >= 6
+    (site / "mkdocs.yml").write_text(config.replace(hooks.group(1), "".join(reversed(listed))))
+    done = mkdocs(site, "--strict")
+    assert done.returncode == 0, done.stdout
+    assert pages_of(site) == pages_of(reference) and figures_of(site) == figures_of(reference)
+
+
 def test_editing_text_recomputes_nothing_and_editing_a_recipe_only_its_figure(reference, tmp_path):
     """What `mkdocs serve` does on each change, as two rebuilds of a built site."""
     site = tmp_path / "edited"
@@ -81,7 +102,7 @@ def test_editing_text_recomputes_nothing_and_editing_a_recipe_only_its_figure(re
     assert done.returncode == 0, done.stdout
     assert "computing" not in done.stdout and "Some math" in (site / "site" / "index.html").read_text()
 
-    recipe = site / "figures" / "recipes" / "confusion_matrix.py"
+    recipe = code_copy(site) / "figures" / "recipes" / "confusion_matrix.py"  # an edited checkout
     recipe.write_text(recipe.read_text().replace('axes.set_title("Confusion matrix")', 'axes.set_title("Confusions")'))
     done = mkdocs(site, "--strict")
     assert done.returncode == 0, done.stdout
@@ -95,34 +116,28 @@ def test_editing_text_recomputes_nothing_and_editing_a_recipe_only_its_figure(re
 def test_mkdocs_serve_rebuilds_text_edits_without_computing_and_recipe_edits_with_one_figure(reference, tmp_path):
     site = tmp_path / "served"
     shutil.copytree(reference, site)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    recipe = code_copy(site) / "figures" / "recipes" / "confusion_matrix.py"
     with socket.socket() as probe:  # a free port (mkdocs serve watches files only with livereload on)
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=site, env=env,
-        text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=site,
+        env=build_env(site),
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
-    lines: list[str] = []
-
-    def read_until(marker: str) -> str:
-        """The log from here up to a line containing `marker`."""
-        start = len(lines)
-        assert server.stdout is not None
-        for line in server.stdout:
-            lines.append(line)
-            if marker in line:
-                return "".join(lines[start:])
-        raise AssertionError("mkdocs serve ended:\n" + "".join(lines))
-
+    log = ServerLog(server)
     try:
-        read_until("Serving on")
+        log.read_until("Serving on")
+        log.wait_until_watching(site / "docs" / "probe.md")
         page = site / "docs" / "index.md"
         page.write_text(page.read_text().replace("Math", "Served math"))
-        text_rebuild = read_until("Documentation built")
-        recipe = site / "figures" / "recipes" / "confusion_matrix.py"
+        text_rebuild = log.read_until("Reloading browsers")
         recipe.write_text(recipe.read_text().replace('set_title("Confusion matrix")', 'set_title("Confusions")'))
-        recipe_rebuild = read_until("Documentation built")
+        recipe_rebuild = log.read_until("Reloading browsers")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -131,11 +146,66 @@ def test_mkdocs_serve_rebuilds_text_edits_without_computing_and_recipe_edits_wit
     assert re.findall(r"figures: (\S+): computing", recipe_rebuild) == ["figure:confusion-matrix"]
 
 
+class ServerLog:
+    """The log of `mkdocs serve`, read line by line by a thread, waited on with a deadline."""
+
+    def __init__(self, server: subprocess.Popen) -> None:
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._pump, args=(server.stdout,), daemon=True).start()
+
+    def _pump(self, stream) -> None:
+        for line in stream:
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def read_until(self, marker: str, timeout: float = 200) -> str:
+        """The log from here up to a line containing `marker`; AssertionError after `timeout` seconds."""
+        found: list[str] = []
+        while True:
+            try:
+                line = self.lines.get(timeout=timeout)
+            except queue.Empty:
+                raise AssertionError(f"no {marker!r} in {timeout} s:\n" + "".join(self.seen + found)) from None
+            if line is None:
+                raise AssertionError("mkdocs serve ended:\n" + "".join(self.seen + found))
+            found.append(line)
+            if marker in line:
+                self.seen += found
+                return "".join(found)
+
+    def wait_until_watching(self, probe: Path) -> None:
+        """Return once the file watcher is known to see changes: it has rebuilt after a probe edit.
+
+        The watcher takes its first snapshot of the files in a thread of its own, after
+        "Serving on": an edit made before that snapshot goes unseen. Edit a probe file
+        until the server reports the change, then wait for that rebuild to end.
+        """
+        for attempt in range(20):
+            probe.write_text(f"# Probe {attempt}\n")
+            try:
+                self.read_until("Detected file changes", timeout=5)
+                break
+            except AssertionError:
+                continue
+        else:
+            raise AssertionError("mkdocs serve never noticed an edit")
+        # The end of a rebuild: "Documentation built in 0.64 seconds" is no marker, since
+        # MkDocs drops a message of its build log that it has printed once already.
+        self.read_until("Reloading browsers")
+        probe.unlink()
+        self.read_until("Reloading browsers")
+
+
 def popen_build(site: Path) -> subprocess.Popen:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=site, env=env, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        cwd=site,
+        env=build_env(site),
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
 
 
@@ -254,10 +324,14 @@ def idx_folder(folder: Path, images: bytes) -> Path:
 @pytest.mark.parametrize(
     ("images", "message"),
     [
-        (b"\x00\x00\x08\x03" + (2).to_bytes(4, "big") + (28).to_bytes(4, "big") * 2 + b"\x00" * 1000,
-         "train-images-idx3-ubyte: truncated IDX file (expected 1584 bytes, found 1016)"),
-        (b"\x1f\x8b\x08\x00" + b"\x00" * 2000,
-         "train-images-idx3-ubyte: not an IDX image file (magic number 0x1f8b0800, expected 0x00000803)"),
+        (
+            b"\x00\x00\x08\x03" + (2).to_bytes(4, "big") + (28).to_bytes(4, "big") * 2 + b"\x00" * 1000,
+            "train-images-idx3-ubyte: truncated IDX file (expected 1584 bytes, found 1016)",
+        ),
+        (
+            b"\x1f\x8b\x08\x00" + b"\x00" * 2000,
+            "train-images-idx3-ubyte: not an IDX image file (magic number 0x1f8b0800, expected 0x00000803)",
+        ),
     ],
     ids=["truncated", "wrong magic"],
 )
@@ -278,15 +352,19 @@ NOTEBOOK = {
         {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": ["x / 0"]},
     ],
     "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-    "nbformat": 4, "nbformat_minor": 5,
+    "nbformat": 4,
+    "nbformat_minor": 5,
 }
 
 
 def test_a_notebook_cell_that_raises_names_the_notebook_and_cell(reference, tmp_path):
     site = tmp_path / "notebook"
     shutil.copytree(reference, site)  # with its cache: only the notebook runs
-    config = (site / "mkdocs.yml").read_text().replace(
-        "plugins:\n  - search\n", "plugins:\n  - search\n  - mkdocs-jupyter:\n      execute: false\n")
+    config = (
+        (site / "mkdocs.yml")
+        .read_text()
+        .replace("plugins:\n  - search\n", "plugins:\n  - search\n  - mkdocs-jupyter:\n      execute: false\n")
+    )
     (site / "mkdocs.yml").write_text(config)
     (site / "docs" / "nb.ipynb").write_text(json.dumps(NOTEBOOK))
     done = mkdocs(site)
@@ -320,7 +398,9 @@ class _Markup(HTMLParser):
 
 
 NASTY = '<script>alert(1)</script> "onmouseover=alert(2) x="'
-BLOG_CONFIG = SMALL_CONFIG.replace("plugins:\n  - search\n", """plugins:
+BLOG_CONFIG = SMALL_CONFIG.replace(
+    "plugins:\n  - search\n",
+    """plugins:
   - search
   - tags
   - blog:
@@ -330,7 +410,8 @@ BLOG_CONFIG = SMALL_CONFIG.replace("plugins:\n  - search\n", """plugins:
       use_git: false
       date_from_meta:
         as_creation: date.created
-""")
+""",
+)
 
 
 def blog_site(folder: Path, posts: dict[str, str], bib: str | None = None) -> Path:
@@ -352,7 +433,7 @@ def test_front_matter_and_bibliography_text_is_escaped_everywhere(tmp_path):
         "date: 2024-01-02\n"
         "authors: [editors]\n"
         f"tags: ['{NASTY}']\n"
-        "---\n\n# Post\n\nSee [@evil] and {% cite \"evil\" %}.\n"
+        '---\n\n# Post\n\nSee [@evil] and {% cite "evil" %}.\n'
     )
     site = blog_site(tmp_path / "site", {"evil.md": post}, bib=bib)
     done = mkdocs(site)
@@ -367,21 +448,34 @@ def test_front_matter_and_bibliography_text_is_escaped_everywhere(tmp_path):
 
 
 BAD_POSTS = [
-    ("---\ndate: 2024-13-45\n---\n\n# P\n", "docs/blog/posts/p.md:2: '2024-13-45' is not a valid date "
-     "(month must be in 1..12)"),
-    ("---\ndate: soon\n---\n\n# P\n", "docs/blog/posts/p.md:2: 'date' must be a date such as 2024-02-04 "
-     "(or created:/updated: dates), got 'soon'"),
-    ("---\ndate: 2024-01-02\nauthors: [bob]\n---\n\n# P\n", "docs/blog/posts/p.md:3: unknown author 'bob'; "
-     "known authors: editors"),
-    ("---\ntitle: P\n---\n\n# P\n", "docs/blog/posts/p.md:1: a blog post needs a 'date' (for example "
-     "date: 2024-02-04)"),
-    ("---\ndate: 2024-01-02\ntags: machine-learning\n---\n\n# P\n", "docs/blog/posts/p.md:3: 'tags' must be "
-     "a list of names, got 'machine-learning'"),
+    (
+        "---\ndate: 2024-13-45\n---\n\n# P\n",
+        "docs/blog/posts/p.md:2: '2024-13-45' is not a valid date (month must be in 1..12)",
+    ),
+    (
+        "---\ndate: soon\n---\n\n# P\n",
+        "docs/blog/posts/p.md:2: 'date' must be a date such as 2024-02-04 (or created:/updated: dates), got 'soon'",
+    ),
+    (
+        "---\ndate: 2024-01-02\nauthors: [bob]\n---\n\n# P\n",
+        "docs/blog/posts/p.md:3: unknown author 'bob'; known authors: editors",
+    ),
+    (
+        "---\ntitle: P\n---\n\n# P\n",
+        "docs/blog/posts/p.md:1: a blog post needs a 'date' (for example date: 2024-02-04)",
+    ),
+    (
+        "---\ndate: 2024-01-02\ntags: machine-learning\n---\n\n# P\n",
+        "docs/blog/posts/p.md:3: 'tags' must be a list of names, got 'machine-learning'",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("post", "message"), BAD_POSTS, ids=["impossible date", "not a date", "unknown author",
-                                                              "no date", "tags not a list"])
+@pytest.mark.parametrize(
+    ("post", "message"),
+    BAD_POSTS,
+    ids=["impossible date", "not a date", "unknown author", "no date", "tags not a list"],
+)
 def test_bad_post_front_matter_fails_with_file_and_line(tmp_path, post, message):
     site = blog_site(tmp_path / "site", {"p.md": post})
     docs = snapshot(site / "docs")
@@ -408,4 +502,4 @@ def test_no_pickle_and_safe_mode_in_the_figures_package():
             if node.func.attr == "load_model":
                 assert keywords.get("safe_mode") is True, f"{path}:{node.lineno}"
                 checked += 1
-    assert checked >= 6  # data, logits, SHAP, LIME, forest arrays and the model
+    assert checked >= 3  # the cache's one .npz reader, the npz data source and the model

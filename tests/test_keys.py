@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+from explaining_machines.settings import load
 from figures import keys
-from figures.pipeline import Project
-from figures.settings import from_mapping
+from figures.graph import Project
 
 BASE = ("model", {"epochs": 10, "seed": 0}, ("figures.model",), {"dataset": "a" * 32}, {"train.gz": "f" * 64})
 
@@ -88,12 +88,17 @@ def test_code_the_step_does_not_import_does_not_change_its_key(package_copy):
 
 def test_import_closure_follows_package_imports_not_the_package_init():
     closure = keys.code_closure("figures.recipes.shap_digit")
-    assert set(closure) == {"figures.data", "figures.model", "figures.recipes.shap_digit",
-                            "figures.shap_values", "figures.style"}
+    assert set(closure) == {
+        "figures.data",
+        "figures.model",
+        "figures.recipes.shap_digit",
+        "figures.shap_values",
+        "figures.style",
+    }
 
 
 def project(tmp_path: Path, **sections) -> Project:
-    return Project(from_mapping({"cache_dir": str(tmp_path / "cache"), **sections}, ROOT))
+    return Project(load({"cache_dir": str(tmp_path / "cache"), **sections}, ROOT))
 
 
 def all_keys(p: Project) -> dict[str, str]:
@@ -103,13 +108,36 @@ def all_keys(p: Project) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("sections", "changed"),
     [
-        ({"figures": {"dpi": 100}}, {f"figure:{n}" for n in (
-            "shap-digit", "shap-grid", "lime-digit", "feature-importance", "pairwise-accuracy", "confusion-matrix")}),
-        ({"figures": {"pairwise_digits": [1, 7]}}, {"figure:pairwise-accuracy"}),
+        (
+            {"figures": {"dpi": 100}},
+            {
+                f"figure:{n}"
+                for n in (
+                    "shap-digit",
+                    "shap-grid",
+                    "lime-digit",
+                    "feature-importance",
+                    "pairwise-accuracy",
+                    "confusion-matrix",
+                )
+            },
+        ),
         ({"figures": {"lime_samples": 500}}, {"lime", "figure:lime-digit"}),
         ({"figures": {"background": 80}}, {"shap", "figure:shap-digit", "figure:shap-grid", "figure:lime-digit"}),
-        ({"model": {"epochs": 3}}, {"model", "predictions", "shap", "lime", "figure:shap-digit", "figure:shap-grid",
-                                     "figure:lime-digit", "figure:pairwise-accuracy", "figure:confusion-matrix"}),
+        (
+            {"model": {"epochs": 3}},
+            {
+                "model",
+                "predictions",
+                "shap",
+                "lime",
+                "figure:shap-digit",
+                "figure:shap-grid",
+                "figure:lime-digit",
+                "figure:pairwise-accuracy",
+                "figure:confusion-matrix",
+            },
+        ),
     ],
 )
 def test_a_setting_changes_only_the_steps_that_depend_on_it(tmp_path, sections, changed):
@@ -118,10 +146,35 @@ def test_a_setting_changes_only_the_steps_that_depend_on_it(tmp_path, sections, 
     assert {name for name in before if before[name] != after[name]} == changed
 
 
+def test_a_figure_parameter_changes_only_that_figure_step(tmp_path):
+    p = project(tmp_path)
+    before = all_keys(p)
+    step = p.figure_step("pairwise-accuracy", {"digits": [1, 7]})
+    assert step == "figure:pairwise-accuracy[digits=[1, 7]]"
+    after = all_keys(p)
+    assert {name for name in after if before.get(name) != after[name]} == {step}
+    assert p.figure_step("pairwise-accuracy", {"digits": list(range(10))}) == "figure:pairwise-accuracy"
+
+
 def test_the_cache_folder_is_not_part_of_any_key(tmp_path):
-    one = all_keys(Project(from_mapping({"cache_dir": str(tmp_path / "a")}, ROOT)))
-    two = all_keys(Project(from_mapping({"cache_dir": str(tmp_path / "b")}, ROOT)))
+    one = all_keys(Project(load({"cache_dir": str(tmp_path / "a")}, ROOT)))
+    two = all_keys(Project(load({"cache_dir": str(tmp_path / "b")}, ROOT)))
     assert one == two
+
+
+def test_a_notebook_key_does_not_depend_on_where_the_site_is(tmp_path):
+    notebook = tmp_path / "a" / "nb.ipynb"
+    notebook.parent.mkdir()
+    notebook.write_text("{}")
+    moved = tmp_path / "b" / "nb.ipynb"
+    moved.parent.mkdir()
+    moved.write_text("{}")
+    one = Project(load({"cache_dir": "c"}, tmp_path / "a"), {"nb.ipynb": notebook})
+    two = Project(load({"cache_dir": "c"}, tmp_path / "b"), {"nb.ipynb": moved})
+    assert one.key("notebook:nb.ipynb")[0] == two.key("notebook:nb.ipynb")[0]
+    moved.write_text('{"edited": 1}')
+    three = Project(load({"cache_dir": "c"}, tmp_path / "b"), {"nb.ipynb": moved})
+    assert three.key("notebook:nb.ipynb")[0] != one.key("notebook:nb.ipynb")[0]
 
 
 def test_explain_difference_names_what_changed():

@@ -1,6 +1,6 @@
 import pytest
 
-from mathml import MathError, render_math, to_mathml
+from explaining_machines.mathml import MathError, render_math, to_mathml
 
 
 def test_inline_and_block():

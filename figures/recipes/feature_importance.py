@@ -7,8 +7,10 @@ from matplotlib.figure import Figure
 
 from figures import forest, style
 
+INPUTS = ("forest",)
 
-def load(inputs: dict) -> dict:
+
+def load(inputs: dict, params: dict) -> dict:
     return forest.load(inputs["forest"])
 
 
@@ -17,12 +19,22 @@ def draw(data: dict, params: dict, palette: style.Palette) -> Figure:
     names = [f"x{i}" for i in order]
     figure = Figure(figsize=(6.4, 4.4), layout="constrained")
     left, right = figure.subplots(1, 2, sharey=True)
-    left.barh(names, data["impurity"][order], xerr=data["impurity_std"][order], color=palette.accent,
-              error_kw={"ecolor": palette.muted, "capsize": 2, "elinewidth": 1})
+    left.barh(
+        names,
+        data["impurity"][order],
+        xerr=data["impurity_std"][order],
+        color=palette.accent,
+        error_kw={"ecolor": palette.muted, "capsize": 2, "elinewidth": 1},
+    )
     left.set_title("Mean decrease in impurity")
     left.set_xlabel("importance (± std. across trees)")
-    right.barh(names, data["permutation"][order], xerr=data["permutation_std"][order], color=style.RED,
-               error_kw={"ecolor": palette.muted, "capsize": 2, "elinewidth": 1})
+    right.barh(
+        names,
+        data["permutation"][order],
+        xerr=data["permutation_std"][order],
+        color=style.RED,
+        error_kw={"ecolor": palette.muted, "capsize": 2, "elinewidth": 1},
+    )
     right.set_title("Permutation importance")
     right.set_xlabel("accuracy drop (± std. over 10 shuffles)")
     for axes in (left, right):

@@ -9,10 +9,15 @@ from skimage.segmentation import find_boundaries
 
 from figures import lime_segments, shap_values, style
 
+INPUTS = ("lime", "shap")
+PARAMETERS = {
+    "top_segments": {"type": "int", "default": 8, "min": 1, "max": 40, "help": "how many segments to tint"},
+}
+
 EDGE_SCALE = 8
 
 
-def load(inputs: dict) -> dict:
+def load(inputs: dict, params: dict) -> dict:
     return {"lime": lime_segments.load(inputs["lime"]), "shap": shap_values.load(inputs["shap"])}
 
 
@@ -34,13 +39,13 @@ def draw(data: dict, params: dict, palette: style.Palette) -> Figure:
     # wide and hide the digit, so trace them on a grid eight times finer.
     fine = np.kron(segments, np.ones((EDGE_SCALE, EDGE_SCALE), dtype=segments.dtype))
     edges = np.ma.masked_where(~find_boundaries(fine, mode="inner"), np.ones(fine.shape))
-    left.imshow(edges, cmap=ListedColormap([palette.muted]), alpha=0.8, extent=(-0.5, 27.5, 27.5, -0.5),
-                interpolation="nearest")
+    left.imshow(
+        edges, cmap=ListedColormap([palette.muted]), alpha=0.8, extent=(-0.5, 27.5, 27.5, -0.5), interpolation="nearest"
+    )
     left.set_title(f"LIME: top {top} segments for class {digit}")
     values = shap["values"][0, :, :, digit]
     limit = style.symmetric_limit(values)
-    right.imshow(shap["images"][0], cmap="gray_r" if palette.name == "light" else "gray",
-                 vmin=0, vmax=255, alpha=0.15)
+    right.imshow(shap["images"][0], cmap="gray_r" if palette.name == "light" else "gray", vmin=0, vmax=255, alpha=0.15)
     right.imshow(values, cmap=style.SHAP_OVERLAY, vmin=-limit, vmax=limit)
     right.set_title(f"SHAP values for class {digit}")
     for axes in (left, right):

@@ -7,6 +7,11 @@ from matplotlib.figure import Figure
 
 from figures import model, style
 
+INPUTS = ("predictions",)
+PARAMETERS = {
+    "digits": {"type": "digits", "default": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], "help": "the digits compared, in order"},
+}
+
 
 def pairwise(logits: np.ndarray, labels: np.ndarray, digits: list[int]) -> np.ndarray:
     """Matrix [b, a]: off the diagonal, among digits labelled a or b, the share whose logit
@@ -29,7 +34,7 @@ def pairwise(logits: np.ndarray, labels: np.ndarray, digits: list[int]) -> np.nd
     return result
 
 
-def load(inputs: dict) -> dict:
+def load(inputs: dict, params: dict) -> dict:
     logits, labels = model.load_logits(inputs["predictions"])
     return {"logits": logits, "labels": labels}
 
@@ -43,8 +48,9 @@ def draw(data: dict, params: dict, palette: style.Palette) -> Figure:
     for (row, col), value in np.ndenumerate(matrix):
         if not np.isnan(value):
             light_text = (value > 0.5) == (palette.name == "light")
-            axes.text(col, row, f"{value:.2f}", ha="center", va="center", fontsize=7,
-                      color="white" if light_text else "black")
+            axes.text(
+                col, row, f"{value:.2f}", ha="center", va="center", fontsize=7, color="white" if light_text else "black"
+            )
     axes.set_xticks(range(len(digits)), [str(d) for d in digits])
     axes.set_yticks(range(len(digits)), [str(d) for d in digits])
     axes.set_xlabel("digit_a")

@@ -6,8 +6,10 @@ from matplotlib.figure import Figure
 
 from figures import shap_values, style
 
+INPUTS = ("shap",)
 
-def load(inputs: dict) -> dict:
+
+def load(inputs: dict, params: dict) -> dict:
     return shap_values.load(inputs["shap"])
 
 

@@ -6,8 +6,10 @@ from matplotlib.figure import Figure
 
 from figures import shap_values, style
 
+INPUTS = ("shap",)
 
-def load(inputs: dict) -> dict:
+
+def load(inputs: dict, params: dict) -> dict:
     data = shap_values.load(inputs["shap"])
     return {name: array[1:] for name, array in data.items() if name != "expected"}  # row 0 is the single digit
 
@@ -23,8 +25,7 @@ def draw(data: dict, params: dict, palette: style.Palette) -> Figure:
         grid[row, 0].set_title(f"label {labels[row]}", fontsize=9)
         for digit in range(10):
             axes = grid[row, digit + 1]
-            axes.imshow(images[row], cmap="gray_r" if palette.name == "light" else "gray",
-                        vmin=0, vmax=255, alpha=0.15)
+            axes.imshow(images[row], cmap="gray_r" if palette.name == "light" else "gray", vmin=0, vmax=255, alpha=0.15)
             axes.imshow(values[row, :, :, digit], cmap=style.SHAP_OVERLAY, vmin=-limit, vmax=limit)
             if row == 0:
                 axes.set_title(f"class {digit}", fontsize=9)

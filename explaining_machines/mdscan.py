@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
 _CONTAINER = re.compile(r"^(?P<indent> *)(?:[-*+]|\d+[.)]|!!!|\?\?\?\+?|===!?|///)(?:[ \t]|$)")
@@ -132,17 +132,3 @@ def finditer_outside_code(pattern: re.Pattern[str], text: str) -> Iterator[re.Ma
         overlaps = i + 1 < len(ranges) and ranges[i + 1][0] < match.end()
         if not inside and not overlaps:
             yield match
-
-
-def sub_outside_code(
-    pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str], text: str
-) -> str:
-    """Like `pattern.sub(replace, text)`, but code regions are left untouched."""
-    pieces: list[str] = []
-    last = 0
-    for match in finditer_outside_code(pattern, text):
-        pieces.append(text[last : match.start()])
-        pieces.append(replace(match))
-        last = match.end()
-    pieces.append(text[last:])
-    return "".join(pieces)

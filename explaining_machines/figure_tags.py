@@ -12,12 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mdscan import LineIndex, finditer_outside_code
+from explaining_machines.mdscan import LineIndex, finditer_outside_code
 
 _TAG = re.compile(r"\{%-?\s*figure\b(?P<args>(?:[^%\"]|\"(?:[^\"\\\n]|\\.)*\"|%(?!\}))*?)-?%\}|\{%-?\s*figure\b")
-_ARGS = re.compile(
-    r'^\s*"(?P<name>[^"\s]*)"(?:\s+caption\s*=\s*"(?P<caption>(?:[^"\\]|\\.)*)")?\s*$', re.DOTALL
-)
+_ARGS = re.compile(r'^\s*"(?P<name>[^"\s]*)"(?:\s+caption\s*=\s*"(?P<caption>(?:[^"\\]|\\.)*)")?\s*$', re.DOTALL)
 
 
 class FigureTagError(ValueError):
@@ -47,7 +45,7 @@ def find_figure_tags(markdown: str, first_line: int = 1) -> list[FigureTag]:
         args = _ARGS.match(match["args"])
         if not args:
             raise FigureTagError(
-                line, "malformed figure tag; write {% figure \"name\" %} or {% figure \"name\" caption=\"...\" %}"
+                line, 'malformed figure tag; write {% figure "name" %} or {% figure "name" caption="..." %}'
             )
         if not args["name"]:
             raise FigureTagError(line, "empty figure name")
@@ -63,9 +61,7 @@ def find_figure_tags(markdown: str, first_line: int = 1) -> list[FigureTag]:
 
 def _attr(value: str) -> str:
     """A value safe inside attr_list's double quotes (which allow no escapes)."""
-    return (
-        value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace("}", "&#125;")
-    )
+    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace("}", "&#125;")
 
 
 @dataclass(frozen=True)

@@ -111,7 +111,7 @@ def check_post(raw: str, meta: dict[str, Any], authors: set[str] | None) -> None
     for category in meta.get("categories", []):
         if any(c in category for c in '<>&"'):
             # Material's blog prints category names into headings unescaped, from its own read of the file.
-            fail("categories", f"category {category!r}: a category name cannot contain <, >, & or \"")
+            fail("categories", f'category {category!r}: a category name cannot contain <, >, & or "')
     if authors is not None:
         for author in meta.get("authors", []):
             if author not in authors:

@@ -31,10 +31,13 @@ from pybtex.style.sorting.author_year_title import SortingStyle as AuthorYearTit
 from pybtex.style.sorting.none import SortingStyle as NoSorting
 from pybtex.style.template import FieldIsMissing
 
-from citations import Reference
+from explaining_machines.citations import Reference
+from explaining_machines.settings import CITATION_LABELS as LABELS
+from explaining_machines.settings import CITATION_STYLES as STYLES
 
-STYLES = ("numbered", "plain", "unsrt", "alpha")
-LABELS = ("number", "author-year")
+__all__ = ["LABELS", "STYLES", "BibFile", "BibliographyError", "MissingFieldError", "format_references", "load",
+           "merge"]
+
 # pybtex style behind each style name; "numbered" is BibTeX's unsrt: numbered in order of first citation.
 # pybtex styles as classes, with their label, name and sorting styles: given a name, pybtex
 # finds a plugin by scanning every installed package's entry points, ~35 ms a lookup.

@@ -23,7 +23,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from mdscan import LineIndex, finditer_outside_code
+from explaining_machines.mdscan import LineIndex, finditer_outside_code
 
 # A BibTeX key: no white space, and none of the characters BibTeX itself rejects.
 _KEY = r"[^\s,{}\"'#%()=~\\\[\];@]+"
@@ -202,10 +202,7 @@ def render_citations(
             counts[item.key] = counts.get(item.key, 0) + 1
             cite_id = f"cite-{anchor_id(item.key)[4:]}-{counts[item.key]}"
             backlinks.setdefault(item.key, []).append(cite_id)
-            link = (
-                f'[{_md_text(ref.label)}](#{anchor_id(item.key)} "{_md_title(ref.text)}")'
-                f"{{#{cite_id} .citation}}"
-            )
+            link = f'[{_md_text(ref.label)}](#{anchor_id(item.key)} "{_md_title(ref.text)}"){{#{cite_id} .citation}}'
             links.append(link + (f", {_md_text(item.locator)}" if item.locator else ""))
         has_locator = any(item.locator for item in citation.items)
         joined = ("; " if author_year or has_locator else ", ").join(links)

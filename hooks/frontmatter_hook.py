@@ -1,0 +1,73 @@
+"""Front matter checked before anyone reads it, and ``toc: false``.
+
+Events:
+
+* ``on_files`` (before Material's blog, priority -50, reads its posts) rejects front
+  matter that is not valid YAML, which MkDocs would silently show as text, and blog
+  posts whose date, authors, tags or categories Material would reject without a line
+  number, naming the file and line (`explaining_machines.frontmatter`).
+* ``on_page_markdown`` honours ``toc: false`` by hiding Material's table of contents.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from explaining_machines import frontmatter
+
+
+@event_priority(100)  # before Material's blog (priority -50) reads the posts
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    root = Path(config.config_file_path).resolve().parent
+    posts_dir, authors = _blog(config)
+    for file in files.documentation_pages():
+        if not file.src_uri.endswith(".md") or file.abs_src_path is None:
+            continue
+        raw = file.content_string
+        where = os.path.relpath(file.abs_src_path, root)
+        try:
+            meta = frontmatter.check(raw)
+            if posts_dir is not None and file.src_uri.startswith(posts_dir):
+                frontmatter.check_post(raw, meta, authors)
+        except frontmatter.FrontMatterError as error:
+            raise PluginError(f"{where}:{error.line}: {error.message}") from None
+        toc = meta.get("toc", True)
+        if not isinstance(toc, bool):
+            raise PluginError(f"{where}:{frontmatter.key_line(raw, 'toc')}: 'toc' must be true or false, got {toc!r}")
+    return files
+
+
+def _blog(config: MkDocsConfig) -> tuple[str | None, set[str] | None]:
+    """The posts folder of Material's blog (a src_uri prefix) and its author keys; None: not checked."""
+    blog = config.plugins.get("material/blog")
+    if blog is None or not blog.config.enabled:
+        return None, None
+    blog_dir = blog.config.blog_dir.strip("/")
+    posts_dir = blog.config.post_dir.format(blog=blog_dir).strip("/") + "/"
+    if not blog.config.authors:
+        return posts_dir, None
+    path = Path(config.docs_dir) / blog.config.authors_file.format(blog=blog_dir)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError:
+        return posts_dir, set()
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise PluginError(f"{path}:{mark.line + 1 if mark else 1}: invalid YAML in the authors file") from None
+    return posts_dir, set((data.get("authors") or {}) if isinstance(data, dict) else {})
+
+
+def on_page_markdown(markdown: str, page: Page, **_) -> str:
+    if page.meta.get("toc", True) is False:
+        hidden = page.meta.setdefault("hide", [])
+        if "toc" not in hidden:
+            hidden.append("toc")
+    return markdown
