@@ -8,11 +8,14 @@ Events:
   where the page writes ``{% bibliography %}`` or at its end. Running on the
   Markdown keeps the References heading in the table of contents, and Material's
   blog excerpts see the finished links.
-
-Nothing is reset between builds on purpose: parsed .bib files stay cached (by
-content) across ``mkdocs serve`` rebuilds.
+* ``on_post_build`` forgets which .bib problems were logged (`mkdocs serve` keeps
+  this module loaded). Parsed .bib files are kept on purpose: they stay cached (by
+  content) across ``mkdocs serve`` rebuilds.
 
 Every error names the page and line; an unknown key fails any build, strict or not.
+A problem in a .bib file (`bibliography.Problem`: a syntax error, a duplicate key or
+field, a field the style needs) is a warning naming the .bib file and line, logged
+once per build, and the entries are used as well as they can be.
 """
 
 from __future__ import annotations
@@ -22,9 +25,24 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.pages import Page
 
 from explaining_machines import bibliography, citations, frontmatter
+
+log = get_plugin_logger("citations")
+_warned: set[bibliography.Problem] = set()  # this build's .bib problems, each logged once
+
+
+def _warn(problems: list[bibliography.Problem]) -> None:
+    for problem in problems:
+        if problem not in _warned:
+            _warned.add(problem)
+            log.warning(str(problem))
+
+
+def on_post_build(**_) -> None:
+    _warned.clear()
 
 
 def _display(path: Path, root: Path) -> str:
@@ -49,8 +67,7 @@ def _bib_paths(page: Page, config: MkDocsConfig, root: Path) -> list[tuple[Path,
         if path is None:
             at = f"{where}:{line}" if line else where
             raise PluginError(
-                f"{at}: bibliography file '{name}' not found "
-                f"(looked beside the page and in the project root)"
+                f"{at}: bibliography file '{name}' not found (looked beside the page and in the project root)"
             )
         found.append((path.resolve(), _display(path, root)))
     return found
@@ -71,23 +88,19 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **_) -> st
         files = [bibliography.load(path, shown) for path, shown in _bib_paths(page, config, root)]
     except bibliography.BibliographyError as error:
         raise PluginError(str(error)) from None
-    entries, sources = bibliography.merge(files)
+    library = bibliography.Library(files)
+    _warn(library.problems)
     for citation in found:
         for item in citation.items:
-            if item.key not in entries:
-                message = citations.unknown_key_message(item.key, sorted(entries), sources)
+            if item.key not in library.entries:
+                message = citations.unknown_key_message(item.key, sorted(library.entries), library.sources)
                 raise PluginError(f"{where}:{citation.line}: {message}")
 
     settings = config.extra["project"].citations
     author_year = settings.labels == "author-year"
     cited = [item.key for citation in found for item in citation.items]
-    try:
-        refs = bibliography.format_references(cited, entries, style=settings.style, author_year=author_year)
-    except bibliography.MissingFieldError as error:
-        bib = next(bib for bib in files if error.key in bib.entries)
-        raise PluginError(f"{bib.display}:{bib.lines[error.key]}: {error} (cited in {where})") from None
-    except bibliography.BibliographyError as error:
-        raise PluginError(f"{where}: {error}") from None
+    refs, problems = bibliography.format_references(cited, library, style=settings.style, author_year=author_year)
+    _warn(problems)
     rendered = citations.render_citations(markdown, found, refs, author_year=author_year)
     section = citations.render_reference_list(rendered, settings.heading, numbered=not author_year)
     return citations.place_reference_list(rendered.markdown, section)
