@@ -1,0 +1,307 @@
+"""Find the local links of a built site that point at nothing.
+
+Every ``href``, ``src``, ``srcset``, ``poster`` (``<video>``) and ``data``
+(``<object>``) in the site's HTML is read, whether Markdown, raw HTML or a template
+wrote it, and resolved the way a browser resolves it against the page's own address:
+``blog/x/index.html`` is served as ``<base>blog/x/``, where ``<base>`` is the path of
+``site_url`` (``/`` without one). A link is broken when the file it names is not in
+the site folder, when its ``#fragment`` names no ``id`` (or ``<a name>``) of the HTML
+page it points at, or when it leaves the site's path (``/elsewhere/`` under a site
+served at ``/sub/``). Links to other hosts and other schemes are never fetched.
+
+Each page is parsed once, with the standard library's `html.parser`; the ids of a
+page that is only a link target are read the first time a link needs them. Imports
+nothing from MkDocs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Literal
+from urllib.parse import quote, unquote, urljoin, urlsplit
+
+from explaining_machines import mdscan
+
+# Attributes that hold one URL, on any element. ``<base href>`` is left out: it changes
+# how the others resolve rather than linking anywhere (MkDocs and Material never write one).
+URL_ATTRIBUTES = frozenset({"href", "src", "xlink:href"})
+# Attributes that hold a URL only on some elements (elsewhere the name means something else).
+URL_ATTRIBUTES_OF = {"video": frozenset({"poster"}), "object": frozenset({"data"})}
+
+_ORIGIN = "http://site.invalid"  # any origin: only paths are compared, nothing is fetched
+
+Kind = Literal["file", "id", "outside"]
+
+
+@dataclass(frozen=True)
+class Link:
+    """One URL in a page, as written (entities decoded), and where the page holds it."""
+
+    url: str
+    line: int  # in the HTML file
+    tag: str
+    attribute: str
+
+
+@dataclass(frozen=True)
+class ParsedPage:
+    """What the checker needs of a page: its links and the ids a fragment may name."""
+
+    links: tuple[Link, ...]
+    ids: frozenset[str]
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    """A link whose target is not in the site.
+
+    `kind` says what is missing: ``file`` (nothing at `target`, a site-relative path),
+    ``id`` (no id `fragment` in the HTML page `target`) or ``outside`` (`target`, the
+    URL's path, is not under the site's path `base`). `path` is the URL path the link
+    resolves to, from the host's root (``/sub/img/a.png``; empty for a bare ``#fragment``).
+    """
+
+    page: str  # the HTML file holding the link, site-relative, with "/"
+    url: str  # the attribute's value as written
+    line: int  # line of the link in the HTML file
+    kind: Kind
+    target: str
+    fragment: str | None = None
+    base: str = "/"
+    path: str = ""
+
+    @property
+    def reason(self) -> str:
+        """Why the link is broken, in a few words."""
+        if self.kind == "file":
+            home = ", the home page" if self.target == "index.html" else ""
+            return f"no such file: {self.target}{home}"
+        if self.kind == "id":
+            where = "on this page" if self.target == self.page else f"in {self.target}"
+            return f"no such id '{self.fragment}' {where}"
+        return f"outside the site: {self.target} is not under {self.base}"
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[Link] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line = self.getpos()[0]
+        named = URL_ATTRIBUTES_OF.get(tag, frozenset())
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "id" or (name == "name" and tag == "a"):
+                self.ids.add(value)
+            elif (name in URL_ATTRIBUTES and tag != "base") or name in named:
+                self.links.append(Link(value, line, tag, name))
+            elif name == "srcset" and tag in ("img", "source"):
+                self.links.extend(Link(url, line, tag, name) for url in srcset_urls(value))
+
+
+def parse(text: str) -> ParsedPage:
+    """The links and ids of one HTML page."""
+    collector = _Collector()
+    collector.feed(text)
+    collector.close()
+    return ParsedPage(tuple(collector.links), frozenset(collector.ids))
+
+
+_SPACE = " \t\n\r\f"
+
+
+def srcset_urls(value: str) -> list[str]:
+    """The URLs of a ``srcset`` value (``a.png 1x, b.png 2x``), read as the HTML standard
+    says: a URL runs to the next whitespace (so a ``data:`` URL keeps its commas);
+    commas that end it separate it from the next; else its descriptors run to a comma."""
+    urls, at, end = [], 0, len(value)
+    while True:
+        while at < end and (value[at] in _SPACE or value[at] == ","):
+            at += 1
+        if at == end:
+            return urls
+        start = at
+        while at < end and value[at] not in _SPACE:
+            at += 1
+        url = value[start:at]
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            depth = 0  # descriptors: up to a comma outside parentheses
+            while at < end and (value[at] != "," or depth):
+                depth += {"(": 1, ")": -1 if depth else 0}.get(value[at], 0)
+                at += 1
+        if url:
+            urls.append(url)
+
+
+def base_path(site_url: str | None) -> str:
+    """The URL path the site is served under: ``/explaining-machines/`` for
+    ``https://example.github.io/explaining-machines/``, ``/`` without a `site_url`."""
+    path = urlsplit(site_url or "").path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def is_local(url: str) -> bool:
+    """Whether `url` points into this site: not empty, not a bare ``#``, no scheme
+    (``https:``, ``mailto:``, ``tel:``, ``data:``, ``javascript:``, ...) and no host (``//host/``)."""
+    url = url.strip()
+    if not url or url == "#":  # "": the page itself; "#": the top of the page, by convention
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # such as "//[bad-host/": a host, however malformed
+        return False
+    return not parts.scheme and not parts.netloc and not url.startswith("//")
+
+
+class Site:
+    """A built site folder: the files it holds (listed once) and its pages, each parsed once."""
+
+    def __init__(self, folder: str | os.PathLike[str], base: str = "/") -> None:
+        self.folder = Path(folder)
+        self.base = base if base.endswith("/") else base + "/"
+        self.files: set[str] = set()
+        for directory, _, names in os.walk(self.folder):
+            relative = Path(directory).relative_to(self.folder).as_posix()
+            prefix = "" if relative == "." else relative + "/"
+            self.files.update(prefix + name for name in names)
+        self._parsed: dict[str, ParsedPage] = {}
+
+    def html_files(self) -> list[str]:
+        """Every HTML file of the site, site-relative, sorted."""
+        return sorted(name for name in self.files if name.endswith(".html"))
+
+    def page(self, name: str) -> ParsedPage:
+        """The parsed HTML page `name` (site-relative); read and parsed the first time only."""
+        parsed = self._parsed.get(name)
+        if parsed is None:
+            text = (self.folder / name).read_text(encoding="utf-8", errors="replace")
+            parsed = self._parsed[name] = parse(text)
+        return parsed
+
+    def check(self, pages: Iterable[str]) -> list[BrokenLink]:
+        """The broken local links of `pages` (site-relative HTML files): each distinct
+        URL of a page once, at its first line, in page order."""
+        broken = []
+        for name in pages:
+            seen = set()
+            for link in self.page(name).links:
+                if link.url in seen or not is_local(link.url):
+                    continue
+                seen.add(link.url)
+                problem = self.check_link(name, link.url, link.line)
+                if problem is not None:
+                    broken.append(problem)
+        return broken
+
+    def check_link(self, page: str, url: str, line: int = 0) -> BrokenLink | None:
+        """What is wrong with the local `url` written in `page`, or None if it resolves."""
+        url = url.strip()
+        if url.startswith("#"):  # common, and needs no resolving
+            target, fragment, path = page, url[1:], ""
+        else:
+            parts = urlsplit(urljoin(_ORIGIN + self.base + quote(page), url))
+            path = parts.path
+            if not (path + "/").startswith(self.base):
+                return BrokenLink(page, url, line, "outside", path, base=self.base, path=path)
+            target = unquote(path[len(self.base) :])
+            if not target or target.endswith("/"):
+                target += "index.html"
+            if target not in self.files:
+                if target + "/index.html" not in self.files:  # a folder without its "/": servers redirect
+                    return BrokenLink(page, url, line, "file", target, base=self.base, path=path)
+                target += "/index.html"
+            fragment = parts.fragment
+        if not fragment or not target.endswith(".html"):
+            return None  # a fragment of an image or a PDF is not an id (e.g. Material's #only-dark)
+        if _names_top_or_text(fragment):
+            return None
+        ids = self.page(target).ids
+        if fragment in ids or unquote(fragment) in ids:
+            return None
+        return BrokenLink(page, url, line, "id", target, unquote(fragment), base=self.base, path=path)
+
+
+def _names_top_or_text(fragment: str) -> bool:
+    # HTML: "#top" scrolls to the top without an element of that id; "#:~:text=..."
+    # is a text fragment, which browsers search for in the text, not among ids.
+    return fragment.lower() == "top" or fragment.startswith(":~:")
+
+
+def check_site(folder: str | os.PathLike[str], base: str = "/", pages: Iterable[str] | None = None) -> list[BrokenLink]:
+    """The broken local links of the site in `folder`, served under the path `base`:
+    of `pages` (site-relative HTML files), or of every HTML file when None."""
+    site = Site(folder, base)
+    return site.check(site.html_files() if pages is None else pages)
+
+
+# ------------------------------------------------------------------ tracing back to Markdown
+
+_URL_CHAR_BEFORE = r"(?<![\w%./~-])"
+_URL_CHAR_AFTER = r"(?![\w%/~-])"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a page's Markdown wrote a link: the line, and the link as written there."""
+
+    line: int
+    written: str
+
+
+def trace(markdown: str, broken: BrokenLink, page_src: str, sources: Mapping[str, str]) -> Origin | None:
+    """Find `broken` in `markdown`, the source (``page_src``, docs-relative) of its page.
+
+    Tried in turn, each first outside code, then anywhere: the URL as the HTML has it
+    (raw HTML and links MkDocs left alone); for a link into another page, the ``.md``
+    link that MkDocs rewrote into it (`sources` maps site paths of pages to their
+    sources); for a relative URL, the root-absolute path it may have been made from,
+    from the host's root or from the site's (``/sub/img/a.png`` or ``/img/a.png``);
+    last, its bare ``#fragment``, which may follow any path. A URL must stand alone,
+    so ``img/a.png`` does not match ``img/a.png2`` or ``x/img/a.png``. None when
+    nothing matches, as for the anchors a Markdown extension writes.
+    """
+    url = broken.url
+    fragment = url.partition("#")[2] if "#" in url else None
+    candidates = [(url, url)]
+    if "&" in url:  # Markdown may write the entity that the HTML parser decoded
+        candidates.append((url.replace("&", "&amp;"), url))
+    target_src = sources.get(broken.target)
+    if target_src is not None and broken.target != broken.page:
+        written = os.path.relpath(target_src, os.path.dirname(page_src) or ".").replace(os.sep, "/")
+        if fragment is not None:
+            written += "#" + fragment
+        candidates.append((written, written))
+    if broken.path and not url.startswith("/"):
+        suffix = url[len(re.match(r"[^?#]*", url).group()) :]  # the query and fragment
+        roots = [broken.path]
+        if broken.path.startswith(broken.base) and broken.base != "/":
+            roots.append("/" + broken.path[len(broken.base) :])
+        candidates += [(root + suffix, root + suffix) for root in roots]
+    if broken.kind == "id" and fragment:
+        candidates.append(("#" + fragment, url))
+    lines = mdscan.LineIndex(markdown)
+    for searched, shown in candidates:
+        before = "" if searched.startswith("#") else _URL_CHAR_BEFORE + r"(?:\./)?"
+        offset = _find(re.compile(before + re.escape(searched) + _URL_CHAR_AFTER), markdown)
+        if offset is not None:
+            return Origin(lines.line(offset), shown)
+    return None
+
+
+def _find(pattern: re.Pattern[str], text: str) -> int | None:
+    try:
+        match = next(mdscan.finditer_outside_code(pattern, text), None)
+    except ValueError:  # a page the scanner rejects (mdscan.ScanError): any occurrence will do
+        match = None
+    match = match or pattern.search(text)
+    return None if match is None else match.start()

@@ -1,0 +1,104 @@
+"""Warn about every local link of the built site that points at nothing (`explaining_machines.linkcheck`).
+
+Events:
+
+* ``on_post_page`` (last) remembers which source file each HTML page came from.
+* ``on_post_build`` at priority -110, below "last" (-100), so after every other writer
+  of the site: the RSS plugin's feeds and the search index (priority 0) and the hooks
+  that rewrite HTML files at -100. It checks every HTML file in the site folder,
+  whoever wrote it: pages, Material's blog views, the 404 page, HTML copied from
+  docs/. A broken link is a warning, so ``--strict`` fails, naming the page's source
+  file and, when the link's text can be found in the Markdown, its line. Then the
+  per-build state is dropped (``mkdocs serve`` keeps this module loaded);
+  ``on_build_error`` drops it after a failed build too.
+
+Links to other hosts are not fetched. A broken link that no Markdown line explains
+(a theme's or a plugin's, on every page alike) is reported once, with how many other
+pages share it.
+"""
+
+from __future__ import annotations
+
+import os
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.files import File
+from mkdocs.structure.pages import Page
+
+from explaining_machines import linkcheck
+
+log = get_plugin_logger("links")
+_pages: dict[str, File] = {}  # site-relative HTML path -> the file of the page written there
+
+
+@event_priority(-100)
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    _pages[page.file.dest_uri] = page.file
+    return output
+
+
+# Below "last" (-100): after every other writer of the site, the RSS plugin's feeds (0) and
+# the hooks that rewrite HTML files at -100 (the Content-Security-Policy one rewrites 404.html),
+# so that the files checked, and the HTML lines named, are the final ones.
+@event_priority(-110)
+def on_post_build(config: MkDocsConfig) -> None:
+    try:
+        site = linkcheck.Site(config.site_dir, linkcheck.base_path(config.site_url))
+        broken = site.check(site.html_files())
+        root = os.path.dirname(config.config_file_path)
+        docs = os.path.relpath(config.docs_dir, root).replace(os.sep, "/")
+        for message in _messages(broken, docs):
+            log.warning(message)
+    finally:
+        _pages.clear()
+
+
+def on_build_error(error: Exception, **_) -> None:
+    _pages.clear()
+
+
+def _messages(broken: list[linkcheck.BrokenLink], docs: str) -> list[str]:
+    """One message per broken link, naming its source file and line; where the Markdown does
+    not hold it, the source file and the HTML file and line, once for all pages that share it."""
+    sources = {dest: file.src_uri for dest, file in _pages.items() if file.generated_by is None}
+    texts: dict[str, str] = {}
+    messages: list[str] = []
+    shared: dict[tuple, tuple[int, int]] = {}  # what is missing -> (its message's index, pages)
+    for link in broken:
+        file = _pages.get(link.page)
+        in_html = f"{link.page}:{link.line}"
+        if file is None or file.generated_by is not None:
+            where, origin = in_html, None  # the 404 page, Material's blog views: no source to name
+        else:
+            source = f"{docs}/{file.src_uri}"
+            origin = _origin(link, file, sources, texts)
+            where = f"{source}:{origin.line}" if origin else f"{source} ({in_html})"
+        written = origin.written if origin else link.url
+        message = f"{where}: broken link '{written}' ({link.reason})"
+        if origin is not None:
+            messages.append(message)
+            continue
+        key = (link.kind, link.target, link.fragment)  # a missing id of the page itself: per page
+        index, pages = shared.get(key, (len(messages), 0))
+        if not pages:
+            messages.append(message)
+        shared[key] = (index, pages + 1)
+    for index, pages in shared.values():
+        if pages > 1:
+            messages[index] += f"; the same on {pages - 1} other page{'s' if pages > 2 else ''}"
+    return messages
+
+
+def _origin(
+    link: linkcheck.BrokenLink, file: File, sources: dict[str, str], texts: dict[str, str]
+) -> linkcheck.Origin | None:
+    """Where the page's Markdown wrote `link`, if its text can be found there."""
+    if not file.src_uri.endswith(".md"):
+        return None  # a notebook's lines are JSON, and mkdocs-jupyter writes its own HTML
+    if file.src_uri not in texts:  # read once, and only for a page with a broken link
+        try:
+            texts[file.src_uri] = file.content_string
+        except (OSError, UnicodeDecodeError):
+            texts[file.src_uri] = ""
+    return linkcheck.trace(texts[file.src_uri], link, file.src_uri, sources)
