@@ -140,3 +140,14 @@ def parse(text: str) -> Arguments:
         else:
             arguments.named[name] = parsed
     return arguments
+
+
+def literal(value: Any) -> str:
+    """A value as a tag writes it: 3, true, "text", [3, 4]."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(item) for item in value) + "]"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return repr(value)

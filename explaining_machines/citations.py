@@ -1,42 +1,58 @@
-"""Citations in Markdown: parse both syntaxes, and render them as links.
+"""Citations in Markdown, as Pandoc and Jekyll authors write them: found, checked and rendered.
 
-Two syntaxes are accepted, in any page, outside code:
+Pandoc's syntax, as Quarto and MyST authors write it, everywhere outside code:
 
-* Liquid, as Jekyll and Eleventy authors write it: ``{% cite "key" %}``,
-  ``{% cite "a", "b" %}``, ``{% cite a b %}`` and a locator with ``-l 12`` or
-  ``--locator 12``.
-* Pandoc, as Quarto and MyST authors write it: ``[@key]``, ``[@a; @b]`` and
-  ``[@key, p. 12]``.
+* ``[@key]``, ``[@a; @b]``, ``[see @a, p. 4; also @b]``: a bracketed citation; each item
+  may have a prefix before its key and a locator or suffix after it, with or without a
+  comma (``[@a p. 33 and *passim*]``); markup in them is rendered.
+* ``[-@key]``: the same, without the author (author-year labels show only the year).
+* ``@key says`` and ``@key [p. 30] says``: in-text, "Rudin [3] says" or "Rudin (2019) says".
+  A bare ``@word`` counts only when ``word`` is a key of the page: e-mail addresses and
+  handles stay text (a word one edit away from a key gets a did-you-mean warning).
+* ``\\@key`` and ``\\[@key]`` stay literal text (the backslash disappears, as Markdown does).
+
+Keys start with a letter, digit or ``_`` and may hold Unicode letters and internal
+punctuation (``:.#$%&-+?<>~/``); ``@{key}`` allows any key. Jekyll's Liquid tag is read
+too: ``{% cite "a", "b" %}``, ``{% cite a -l 12 %}``.
+
+Keys ``fig-…``, ``eq-…`` and ``tbl-…`` are cross-references (`explaining_machines.xref`):
+the same syntax, resolved against the site's labels instead of the bibliography.
 
 A citation becomes Markdown, not raw HTML: ``[1](#ref-key "full reference"){#cite-key-1}``.
-Markdown links are what Material's blog rewrites when it shows an excerpt of a post on
-an index page, so a citation in an excerpt still points at the post's reference list.
+Material's blog rewrites Markdown links when it shows an excerpt of a post on an index
+page, so a citation in an excerpt still points at the post's reference list. Inside a
+raw HTML block, where Markdown is not read, it becomes the same link as HTML; inside
+link text or an image's alt text, where a link cannot go, it becomes its plain label.
 
-This module imports nothing from MkDocs; `hooks/citations_hook.py` wires it in.
+Imports nothing from MkDocs.
 """
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import hashlib
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from explaining_machines.mdscan import LineIndex, finditer_outside_code
+from explaining_machines import mdscan
+from explaining_machines.mdscan import LineIndex
 
-# A BibTeX key: no white space, and none of the characters BibTeX itself rejects.
-_KEY = r"[^\s,{}\"'#%()=~\\\[\];@]+"
-_LIQUID = re.compile(r"\{%-?\s*cite\b(?P<args>.*?)-?%\}|\{%-?\s*cite\b(?P<unclosed>)", re.DOTALL)
-_PANDOC = re.compile(
-    r"\[(?P<body>(?:[^\[\]\n]|\n(?![ \t]*\n))*?(?:^|(?<=[\s;\[-]))-?@(?:[^\[\]\n]|\n(?![ \t]*\n))*)\]"
-    r"(?![(\[:])",
-    re.MULTILINE,
+# A key: Pandoc's rule (a letter, digit or _, then those and single internal punctuation).
+KEY = r"\w(?:\w|[:.#$%&\-+?<>~/](?=\w))*"
+_BRACED_KEY = r"\{[^{}\s]+\}"
+_ITEM_KEY = re.compile(rf"(?P<dash>-?)@(?P<key>{KEY}|{_BRACED_KEY})")
+_IN_TEXT = re.compile(rf"(?<![\w@\\`\[-])@(?P<key>{KEY}|{_BRACED_KEY})")
+_IN_TEXT_LOCATOR = re.compile(r" ?\[(?P<locator>[^\[\]\n]*)\](?![(\[:])")
+_LOCATOR_START = re.compile(
+    r"(?:p|pp|page|pages|chap|chapter|sec|section|fig|figure|vol|volume|no|number|para|paragraph|line|"
+    r"lines|col|column|part|book|note|verse|art|article|op|opus|sub verbo|s\.v|ch|fn|§|¶)\b\.?|\d",
+    re.IGNORECASE,
 )
-_PANDOC_UNCLOSED = re.compile(r"\[-?@(?:[^\]\n]|\n(?![ \t]*\n))*(?=\n[ \t]*\n|\Z)")
-_PANDOC_ITEM = re.compile(rf"^(?P<prefix>.*?)-?@(?P<key>{_KEY})?(?P<rest>.*)$", re.DOTALL)
 _LIQUID_TOKEN = re.compile(r'"(?P<dq>[^"]*)"|\'(?P<sq>[^\']*)\'|(?P<comma>,)|(?P<word>[^\s,"\']+)')
-_BIBLIOGRAPHY_MARKER = re.compile(r"^[ \t]*\{%-?\s*bibliography\s*-?%\}[ \t]*$", re.MULTILINE)
+_LINK_TAIL = re.compile(r"\((?:[^()\n]|\([^()\n]*\))*\)|\[[^\]\n^][^\]\n]*\]")
 
 
 class CitationError(ValueError):
@@ -50,10 +66,12 @@ class CitationError(ValueError):
 
 @dataclass(frozen=True)
 class CiteItem:
-    """One cited key, with an optional locator such as ``p. 12``."""
+    """One cited key, with what the author wrote around it."""
 
     key: str
-    locator: str = ""
+    prefix: str = ""  # Markdown before the key, inside the brackets ("see")
+    suffix: str = ""  # Markdown after the key: a locator ("p. 12") and anything else
+    suppress_author: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,30 +82,243 @@ class Citation:
     start: int
     end: int
     line: int
+    in_text: bool = False  # @key or @key [p. 3]
+    context: str = "markdown"  # "markdown", "html" (a raw HTML block) or "text" (link text, alt text)
 
 
-def find_citations(markdown: str, first_line: int = 1) -> list[Citation]:
-    """Return the citations of a page, in order, skipping code.
+@dataclass(frozen=True)
+class NearMiss:
+    """A bare ``@word`` that is no key but one edit from one: the author probably meant it."""
 
-    `first_line` is the file line of the first line of `markdown` (front matter
-    shifts it). Raises `CitationError` for a malformed citation.
+    word: str
+    key: str
+    line: int
+
+
+def find_citations(markdown: str, first_line: int = 1, keys: Callable[[str], bool] | None = None) -> list[Citation]:
+    """The citations of a page, in order, skipping code and ``{% raw %}`` text.
+
+    `first_line` is the file line of the first line of `markdown` (front matter shifts
+    it). `keys` says whether a word is a key the page can cite (bibliography keys and
+    cross-reference labels): only those count as in-text citations. Raises
+    `CitationError` for a malformed citation.
     """
     lines = LineIndex(markdown, first_line)
+    try:
+        scan = mdscan.scan(markdown)
+    except mdscan.ScanError as error:
+        raise CitationError(lines.line(error.offset), error.message) from None
+    regions = _Regions(markdown, scan)
     found: list[Citation] = []
-    for match in finditer_outside_code(_LIQUID, markdown):
-        line = lines.line(match.start())
-        if match["args"] is None:
-            raise CitationError(line, "unclosed '{% cite' tag: expected '%}'")
-        items = _parse_liquid(match["args"], line)
-        found.append(Citation(items, match.start(), match.end(), line))
-    for match in finditer_outside_code(_PANDOC, markdown):
-        line = lines.line(match.start())
-        found.append(Citation(_parse_pandoc(match["body"], line), match.start(), match.end(), line))
-    taken = [(c.start, c.end) for c in found]
-    for match in finditer_outside_code(_PANDOC_UNCLOSED, markdown):
-        if not any(start <= match.start() < end for start, end in taken):
-            raise CitationError(lines.line(match.start()), "unclosed '[@' citation: expected ']'")
+    for tag in scan.tags:
+        if tag.name == "cite":
+            line = lines.line(tag.start)
+            items = _parse_liquid(tag.args, line)
+            found.append(Citation(items, tag.start, tag.end, line, False, regions.context(tag.start)))
+    taken: list[tuple[int, int]] = []
+    for start, end in _bracketed(markdown, regions, lines):
+        line = lines.line(start)
+        body = markdown[start + 1 : end - 1]
+        tail = _LINK_TAIL.match(markdown, end)
+        if tail is not None:  # [@a](url) or [@a][ref]: a link, or a citation glued to text?
+            if keys is None or not any(keys(item.key) for item in _parse_pandoc(body, line)):
+                continue  # a link whose text happens to start with @ (a handle)
+            raise CitationError(
+                line,
+                f"'[{body}]{tail.group()[:1]}' reads as both a citation and a link; write "
+                f"'[{body}] {tail.group()[:1]}' for a citation followed by text, or '[\\{body}]{tail.group()[:1]}' "
+                "for a link",
+            )
+        found.append(Citation(_parse_pandoc(body, line), start, end, line, False, regions.context(start)))
+        taken.append((start, end))
+    if keys is not None:
+        found += _in_text(markdown, lines, regions, taken, keys)
     return sorted(found, key=lambda c: c.start)
+
+
+def near_misses(markdown: str, first_line: int, keys: list[str]) -> list[NearMiss]:
+    """Bare ``@words`` outside code that are no key but one edit (or only case) from a key."""
+    lines = LineIndex(markdown, first_line)
+    lowered = {key.casefold(): key for key in keys}
+    known = set(keys)
+    misses = []
+    for match in mdscan.finditer_outside_code(_IN_TEXT, markdown):
+        word = _unbrace(match["key"].rstrip(".:"))
+        if word in known:
+            continue
+        close = lowered.get(word.casefold()) or next((k for k in keys if _one_edit(word, k)), None)
+        if close:
+            misses.append(NearMiss(word, close, lines.line(match.start())))
+    return misses
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether `a` becomes `b` by one insertion, deletion, substitution or swap of neighbours."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+                                   and a[diff[1]] == b[diff[0]])  # fmt: skip
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+class _Regions:
+    """Where in a page Markdown is not read: code, raw HTML blocks, link text and alt text."""
+
+    def __init__(self, text: str, scan: mdscan.Scan) -> None:
+        self.literal = scan.literal
+        self._starts = [start for start, _ in scan.literal]
+        self.html = scan.html
+        self.links = _link_texts(text, self)
+
+    def is_literal(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self._starts, start) - 1
+        inside = i >= 0 and start < self.literal[i][1]
+        overlaps = i + 1 < len(self.literal) and self.literal[i + 1][0] < end
+        return inside or overlaps
+
+    def context(self, offset: int) -> str:
+        if any(start <= offset < end for start, end in self.links):
+            return "text"
+        if any(start <= offset < end for start, end in self.html):
+            return "html"
+        return "markdown"
+
+
+def _matching_bracket(text: str, start: int) -> int | None:
+    """The offset after the ``]`` that closes the ``[`` at `start`, within its paragraph."""
+    depth, i = 0, start
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        elif char == "\n" and re.match(r"\n[ \t]*\n", text[i:]):
+            return None
+        i += 1
+    return None
+
+
+def _link_texts(text: str, regions: _Regions) -> list[tuple[int, int]]:
+    """The text of Markdown links and images, ``[text](url)``, ``![alt](src)``, ``[text][ref]``."""
+    found = []
+    for match in re.finditer(r"!?\[", text):
+        if regions.is_literal(match.start(), match.end()) or (match.start() and text[match.start() - 1] == "\\"):
+            continue
+        end = _matching_bracket(text, match.end() - 1)
+        if end is not None and _LINK_TAIL.match(text, end) and not text.startswith("[^", match.end() - 1):
+            inner = text[match.end() : end - 1]
+            if match.group() == "!" + "[" or not _is_citation_body(inner):
+                found.append((match.start(), end))
+    return found
+
+
+def _is_citation_body(body: str) -> bool:
+    return any(_ITEM_KEY.match(part.strip()) or re.search(r"(?:^|\s)-?@", part) for part in body.split(";")) and (
+        bool(re.search(rf"(?:^|[\s;])-?@(?:{KEY}|{_BRACED_KEY})", body))
+    )
+
+
+def _bracketed(text: str, regions: _Regions, lines: LineIndex) -> list[tuple[int, int]]:
+    """The ``[...]`` spans outside code whose content is a Pandoc citation."""
+    found = []
+    for match in re.finditer(r"\[", text):
+        start = match.start()
+        if start and text[start - 1] in "\\!":  # \[@x] is literal; ![...] is an image
+            continue
+        if text.startswith("[^", start) or regions.is_literal(start, start + 1):
+            continue
+        end = _matching_bracket(text, start)
+        if end is None:
+            if re.match(rf"\[[^\]\n]*?(?:^|(?<=[\s\[;]))-?@(?:{KEY}|{_BRACED_KEY})", text[start:]):
+                raise CitationError(lines.line(start), "unclosed '[@' citation: expected ']'")
+            continue
+        body = text[start + 1 : end - 1]
+        if re.search(r"(?:^|[\s;])-?@(?:[\s;]|$)", body) and not regions.is_literal(start, end):
+            raise CitationError(lines.line(start), f"empty citation key in '[{body}]'")
+        if regions.is_literal(start, end) or not _is_citation_body(body):
+            continue
+        if any(s < start < e for s, e in found):
+            continue  # inside a citation already taken (a bracket in its suffix)
+        found.append((start, end))
+    return found
+
+
+def _parse_pandoc(body: str, line: int) -> tuple[CiteItem, ...]:
+    """The items of a bracketed citation's `body`: ``see @a, p. 4; also @b``."""
+    items = []
+    for part in _split_items(body):
+        match = next((m for m in _ITEM_KEY.finditer(part) if _starts_item(part, m.start())), None)
+        if match is None:
+            raise CitationError(line, f"'[{body}]': every part of a citation needs an @key")
+        key = _unbrace(match["key"])
+        rest = part[match.end() :]
+        if not match["key"].startswith("{") and rest[:1] in ".:" and not rest[1:2].strip():
+            pass  # a key ends before trailing punctuation ("[@a.]") : the punctuation is suffix text
+        items.append(CiteItem(key, part[: match.start()].strip(), _suffix(rest), bool(match["dash"])))
+    return tuple(items)
+
+
+def _starts_item(part: str, offset: int) -> bool:
+    return offset == 0 or part[offset - 1].isspace()
+
+
+def _split_items(body: str) -> list[str]:
+    """Split a citation's body at the semicolons that are not inside brackets or code."""
+    parts, depth, last = [], 0, 0
+    for i, char in enumerate(body):
+        if char in "[(":
+            depth += 1
+        elif char in "])":
+            depth -= 1
+        elif char == ";" and depth == 0:
+            parts.append(body[last:i])
+            last = i + 1
+    parts.append(body[last:])
+    return [part for part in parts if part.strip()]
+
+
+def _suffix(rest: str) -> str:
+    """What follows a key, as the author wrote it (a leading comma included)."""
+    rest = rest.strip()
+    return ", " + rest[1:].strip() if rest.startswith(",") else rest
+
+
+def _unbrace(key: str) -> str:
+    return key[1:-1] if key.startswith("{") else key
+
+
+def _in_text(
+    text: str, lines: LineIndex, regions: _Regions, taken: list[tuple[int, int]], keys: Callable[[str], bool]
+) -> list[Citation]:
+    """``@key`` and ``@key [locator]`` outside code and outside bracketed citations, for known keys."""
+    found = []
+    for match in _IN_TEXT.finditer(text):
+        start = match.start()
+        if regions.is_literal(start, match.end()) or any(s <= start < e for s, e in taken):
+            continue
+        key = _unbrace(match["key"])
+        end = match.end()
+        if not keys(key):
+            stripped = key.rstrip(".:")  # "@rudin2019stop." at the end of a sentence
+            if stripped == key or not keys(stripped):
+                continue
+            key, end = stripped, start + 1 + len(stripped)
+        suffix = ""
+        locator = _IN_TEXT_LOCATOR.match(text, end)
+        if locator is not None and not regions.is_literal(locator.start(), locator.end()):
+            suffix, end = locator["locator"].strip(), locator.end()
+        item = CiteItem(key, "", suffix)
+        found.append(Citation((item,), start, end, lines.line(start), True, regions.context(start)))
+    return found
 
 
 def _parse_liquid(args: str, line: int) -> tuple[CiteItem, ...]:
@@ -111,37 +342,16 @@ def _parse_liquid(args: str, line: int) -> tuple[CiteItem, ...]:
         if word is not None and word.startswith("-"):
             raise CitationError(line, f"unknown option '{word}' in '{{% cite %}}'; use -l or --locator")
         key = next(v for v in (token["dq"], token["sq"], word) if v is not None)
-        keys.append(_check_key(key, line))
+        if not key.strip():
+            raise CitationError(line, "empty citation key")
+        if re.search(r"[\s{}\"',]", key):
+            raise CitationError(line, f"invalid citation key {key!r}")
+        keys.append(key)
         i += 1
     if not keys:
         raise CitationError(line, "empty citation: '{% cite %}' names no key")
     # A locator belongs to the last key, as in jekyll-scholar.
-    items = [CiteItem(k) for k in keys[:-1]] + [CiteItem(keys[-1], locator)]
-    return tuple(items)
-
-
-def _parse_pandoc(body: str, line: int) -> tuple[CiteItem, ...]:
-    items = []
-    for part in body.split(";"):
-        match = _PANDOC_ITEM.match(part.strip())
-        if not match or "@" not in part:
-            raise CitationError(line, f"'[{body}]': every part of a citation needs an @key")
-        if match["key"] is None:
-            raise CitationError(line, f"empty citation key in '[{body}]'")
-        key = _check_key(match["key"].rstrip(".:"), line)
-        rest = match["rest"].strip()
-        if rest and not rest.startswith(","):
-            raise CitationError(line, f"unexpected text {rest!r} after '@{key}'; write '[@{key}, p. 1]'")
-        items.append(CiteItem(key, rest.lstrip(",").strip()))
-    return tuple(items)
-
-
-def _check_key(key: str, line: int) -> str:
-    if not key.strip():
-        raise CitationError(line, "empty citation key")
-    if not re.fullmatch(_KEY, key):
-        raise CitationError(line, f"invalid citation key {key!r}")
-    return key
+    return (*(CiteItem(k) for k in keys[:-1]), CiteItem(keys[-1], suffix=locator))
 
 
 # --------------------------------------------------------------------------- rendering
@@ -149,12 +359,26 @@ def _check_key(key: str, line: int) -> str:
 
 @dataclass(frozen=True)
 class Reference:
-    """A formatted bibliography entry: its label and its HTML and plain-text forms."""
+    """A formatted bibliography entry: its label, its HTML and plain-text forms, and for in-text
+    citations its authors' names and its year as labels show them ("Rudin", "2019")."""
 
     key: str
     label: str
     html: str
     text: str
+    names: str = ""
+    year: str = ""
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a cross-reference points to: "Figure 2" at a URL, with a title for its tooltip."""
+
+    text: str  # "Figure 2", or "Figure 2 in <em>Title</em>" (HTML-safe Markdown)
+    url: str
+    title: str
+    number: str  # "2", shown alone for [-@fig-x]
+    css: str = "crossref"
 
 
 @dataclass
@@ -169,14 +393,20 @@ class PageCitations:
 def unknown_key_message(key: str, known: list[str], sources: str) -> str:
     """The message for a key that no bibliography of the page defines."""
     close = difflib.get_close_matches(key, known, n=3, cutoff=0.5)
+    folded = [k for k in known if k.casefold() == key.casefold()]
+    close = list(dict.fromkeys(folded + close))[:3]
     if close:
         return f"unknown citation key '{key}'; did you mean {' or '.join(repr(k) for k in close)}?"
     return f"unknown citation key '{key}' (not in {sources})"
 
 
 def anchor_id(key: str) -> str:
-    """The HTML id of a key's reference entry (keys may hold characters ids should not)."""
-    return "ref-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
+    """The HTML id of a key's reference entry: readable, and unique even for keys that differ
+    only in punctuation (``smith:2019`` and ``smith-2019``), which get a short hash."""
+    readable = re.sub(r"[^\w-]", "-", key)
+    if readable == key:
+        return "ref-" + key
+    return f"ref-{readable}-{hashlib.sha256(key.encode()).hexdigest()[:6]}"
 
 
 def render_citations(
@@ -185,33 +415,106 @@ def render_citations(
     references: Mapping[str, Reference],
     *,
     author_year: bool,
+    targets: Mapping[str, Target] | None = None,
+    page_token: str = "",
 ) -> PageCitations:
-    """Replace each citation in `markdown` with links to its references.
+    """Replace each citation in `markdown` with links to its references or cross-reference targets.
 
-    `references` maps every key the page cites to its formatted entry, in the
-    order the reference list shows them.
+    `references` maps every bibliography key the page cites to its formatted entry, in
+    the order the reference list shows them; `targets` maps each cross-reference label.
+    `page_token` goes into the citations' ids, so that two excerpts on one blog index
+    page never share an id.
     """
-    counts: dict[str, int] = {}
-    backlinks: dict[str, list[str]] = {}
+    renderer = _Renderer(references, targets or {}, author_year, page_token)
     pieces: list[str] = []
     last = 0
     for citation in citations:
-        links = []
-        for item in citation.items:
-            ref = references[item.key]
-            counts[item.key] = counts.get(item.key, 0) + 1
-            cite_id = f"cite-{anchor_id(item.key)[4:]}-{counts[item.key]}"
-            backlinks.setdefault(item.key, []).append(cite_id)
-            link = f'[{_md_text(ref.label)}](#{anchor_id(item.key)} "{_md_title(ref.text)}"){{#{cite_id} .citation}}'
-            links.append(link + (f", {_md_text(item.locator)}" if item.locator else ""))
-        has_locator = any(item.locator for item in citation.items)
-        joined = ("; " if author_year or has_locator else ", ").join(links)
         pieces.append(markdown[last : citation.start])
-        pieces.append(f"({joined})" if author_year else f"\\[{joined}\\]")
+        pieces.append(renderer.citation(citation))
         last = citation.end
     pieces.append(markdown[last:])
-    ordered = [ref for key, ref in references.items() if key in counts]
-    return PageCitations("".join(pieces), ordered, backlinks)
+    ordered = [ref for key, ref in references.items() if key in renderer.backlinks or key in renderer.cited]
+    return PageCitations("".join(pieces), ordered, renderer.backlinks)
+
+
+class _Renderer:
+    def __init__(self, references, targets, author_year: bool, page_token: str) -> None:
+        self.references, self.targets, self.author_year = references, targets, author_year
+        self.prefix = f"cite-{page_token}-" if page_token else "cite-"
+        self.counts: dict[str, int] = {}
+        self.backlinks: dict[str, list[str]] = {}
+        self.cited: set[str] = set()
+
+    def citation(self, citation: Citation) -> str:
+        if citation.in_text:
+            return self._in_text(citation)
+        items = [self._item(item, citation.context) for item in citation.items]
+        if all(item.key in self.targets for item in citation.items):
+            return "; ".join(items)  # cross-references alone read as words: "see Figure 2"
+        plain = not any(item.prefix or item.suffix for item in citation.items)
+        joined = (", " if plain and not self.author_year else "; ").join(items)
+        if citation.context == "html":
+            return f"({joined})" if self.author_year else f"[{joined}]"
+        return f"({joined})" if self.author_year else f"\\[{joined}\\]"
+
+    def _item(self, item: CiteItem, context: str) -> str:
+        if item.key in self.targets:
+            target = self.targets[item.key]
+            shown = target.number if item.suppress_author else target.text
+            link = self._link(item.key, shown, target.url, target.title, target.css, context, count=False)
+            return _join(item.prefix, link, item.suffix)
+        ref = self.references[item.key]
+        self.cited.add(item.key)
+        label = ref.year if self.author_year and item.suppress_author and ref.year else ref.label
+        link = self._link(item.key, _md_text(label), f"#{anchor_id(item.key)}", ref.text, "citation", context)
+        return _join(item.prefix, link, item.suffix)
+
+    def _in_text(self, citation: Citation) -> str:
+        (item,) = citation.items
+        if item.key in self.targets:
+            return self._item(item, citation.context)
+        ref = self.references[item.key]
+        self.cited.add(item.key)
+        names = _md_text(ref.names) if ref.names else ""
+        if self.author_year and ref.names and ref.year:
+            inner = _md_text(ref.year) + (f", {item.suffix.lstrip(', ')}" if item.suffix else "")
+            shown = f"{names} ({inner})"
+            return self._link(item.key, shown, f"#{anchor_id(item.key)}", ref.text, "citation", citation.context)
+        link = self._link(item.key, _md_text(ref.label), f"#{anchor_id(item.key)}", ref.text, "citation",
+                          citation.context)  # fmt: skip
+        bracket = _join("", link, item.suffix)
+        if self.author_year:
+            bracket = f"({bracket})"
+        else:
+            bracket = f"[{bracket}]" if citation.context == "html" else f"\\[{bracket}\\]"
+        return f"{names} {bracket}" if names else bracket
+
+    def _link(self, key: str, shown: str, url: str, title: str, css: str, context: str, count: bool = True) -> str:
+        """A link in the form the context needs; its id is recorded for the back-links."""
+        if context == "text":  # inside link text or alt text: no link can go there
+            return shown
+        cite_id = ""
+        if count:
+            self.counts[key] = self.counts.get(key, 0) + 1
+            cite_id = f"{self.prefix}{anchor_id(key)[4:]}-{self.counts[key]}"
+            self.backlinks.setdefault(key, []).append(cite_id)
+        if context == "html":
+            ident = f' id="{cite_id}"' if cite_id else ""
+            return (
+                f'<a class="{css}" href="{html.escape(url)}"{ident} title="{html.escape(title)}">{shown}</a>'
+            )
+        ident = f"#{cite_id} " if cite_id else ""
+        return f'[{shown}]({url} "{_md_title(title)}"){{{ident}.{css}}}'
+
+
+def _join(prefix: str, link: str, suffix: str) -> str:
+    """An item as read: ``see [1], p. 4`` (a locator after a comma, other text after a space)."""
+    text = f"{prefix} {link}" if prefix else link
+    if suffix.startswith(","):
+        return text + suffix
+    if suffix:
+        text += (", " if _LOCATOR_START.match(suffix) else " ") + suffix
+    return text
 
 
 def render_reference_list(page: PageCitations, heading: str, *, numbered: bool) -> str:
@@ -219,23 +522,37 @@ def render_reference_list(page: PageCitations, heading: str, *, numbered: bool) 
     tag = "ol" if numbered else "ul"
     rows = []
     for ref in page.references:
+        links = page.backlinks.get(ref.key, [])
         backs = " ".join(
             f'<a class="citation-backlink" href="#{cite_id}" title="Back to citation {n}">'
-            f"&#8617;&#xFE0E;{n if len(page.backlinks[ref.key]) > 1 else ''}</a>"
-            for n, cite_id in enumerate(page.backlinks[ref.key], start=1)
+            f"&#8617;&#xFE0E;{n if len(links) > 1 else ''}</a>"
+            for n, cite_id in enumerate(links, start=1)
         )
         label = f'<span class="reference-label">[{html.escape(ref.label)}]</span> ' if numbered else ""
-        rows.append(f'<li id="{anchor_id(ref.key)}">{label}{ref.html} {backs}</li>')
+        rows.append(f'<li id="{anchor_id(ref.key)}">{label}{ref.html} {backs}'.rstrip() + "</li>")
     items = "\n".join(rows)
     return f'## {heading} {{ #references }}\n\n<{tag} class="references">\n{items}\n</{tag}>\n'
 
 
+def bibliography_markers(markdown: str) -> list[mdscan.Tag]:
+    """The ``{% bibliography %}`` tags outside code: where the reference list goes."""
+    return mdscan.tags(markdown, "bibliography")
+
+
 def place_reference_list(markdown: str, section: str) -> str:
     """Put the References section where the page writes ``{% bibliography %}``, else at the end."""
-    marker = next(finditer_outside_code(_BIBLIOGRAPHY_MARKER, markdown), None)
-    if marker is None:
+    markers = bibliography_markers(markdown)
+    if not markers:
         return markdown.rstrip("\n") + "\n\n" + section
-    return markdown[: marker.start()] + section + markdown[marker.end() :]
+    marker = markers[0]
+    return markdown[: marker.start] + section + markdown[marker.end :]
+
+
+def remove_bibliography_markers(markdown: str) -> str:
+    """A page with no citations: its ``{% bibliography %}`` marker stands for an empty list."""
+    for marker in reversed(bibliography_markers(markdown)):
+        markdown = markdown[: marker.start] + markdown[marker.end :]
+    return markdown
 
 
 def _md_text(text: str) -> str:

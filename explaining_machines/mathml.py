@@ -46,7 +46,7 @@ class MathError(ValueError):
     """TeX that cannot be rendered; `tex` is the source as the author wrote it."""
 
     def __init__(self, tex: str, reason: str) -> None:
-        super().__init__(f"cannot render LaTeX {tex.strip()!r}: {reason}")
+        super().__init__(f"cannot render LaTeX '{tex.strip()}': {reason}")  # as written: no doubled backslashes
         self.tex = tex
         self.reason = reason
 
@@ -437,11 +437,23 @@ def render_display(tex: str, number: str | None = None, *, anchor: str | None = 
     )
 
 
+# `explaining_machines.xref` numbers a labelled equation by writing " \tag{1}\label{eq-x}" at the
+# end of its TeX: the label becomes the equation's id, and is no part of the formula.
+_LABEL = re.compile(r" ?(?:\\tag\{[^{}]*\})?\\label\{(?P<name>[\w-]+)\}")
+
+
 def render_math(page_html: str) -> str:
     """Replace arithmatex's generic output in a page with MathML."""
 
     def block(match: re.Match[str]) -> str:
-        return render_display(html.unescape(match["tex"]))
+        tex = html.unescape(match["tex"])
+        label = _LABEL.search(tex)
+        if label is None:
+            return render_display(tex)
+        try:
+            return render_display(tex.replace(f"\\label{{{label['name']}}}", ""), anchor=label["name"])
+        except MathError as error:  # name the formula as the author wrote it, without the number added
+            raise MathError(tex[: label.start()] + tex[label.end() :], error.reason) from None
 
     def inline(match: re.Match[str]) -> str:
         return to_mathml(html.unescape(match["tex"]), False)

@@ -40,6 +40,7 @@ def setting(
     item_range: tuple[int, int] | None = None,
     unique: bool = False,
     accepts: str | None = None,
+    empty: bool = False,
     doc: str = "",
 ) -> Any:
     """A dataclass field with its rule: bounds (inclusive unless `exclusive`), choices, or list items.
@@ -55,10 +56,13 @@ def setting(
         "item_range": item_range,
         "unique": unique,
         "accepts": accepts,
+        "empty": empty,
         "doc": doc,
     }
     if isinstance(default, (list, tuple)):
         return field(default_factory=lambda: tuple(default), metadata=rule)
+    if isinstance(default, dict):
+        return field(default_factory=lambda: dict(default), metadata=rule)
     return field(default=default, metadata=rule)
 
 
@@ -70,6 +74,12 @@ class CitationSettings:
     style: str = setting("numbered", choices=CITATION_STYLES, doc="pybtex style of the reference list")
     labels: str = setting("number", choices=CITATION_LABELS, doc="how a citation reads in the text")
     heading: str = setting("References", accepts="text", doc="heading of each page's reference list")
+    site_page: str = setting(
+        "references.md",
+        accepts='a page path, or "" for none',
+        empty=True,
+        doc="the site-wide References page: every entry cited anywhere, with the posts that cite it",
+    )
 
 
 @dataclass(frozen=True)
@@ -98,12 +108,15 @@ class ModelSettings:
 class FigureSettings:
     """Parameters of the explanations and figures."""
 
-    digit: int = setting(7, minimum=0, maximum=9, doc="class of the digit the single-digit figures explain")
-    grid_digits: tuple[int, ...] = setting((3, 4, 8, 9), item_range=(0, 9), unique=True, doc="rows of the SHAP grid")
     background: int = setting(50, minimum=1, maximum=1000, doc="training digits in SHAP's background sample")
     lime_samples: int = setting(1000, minimum=10, maximum=100000)
     lime_segments: int = setting(40, minimum=2, maximum=200)
     dpi: int = setting(150, minimum=50, maximum=400)
+    publish: dict[str, str] = setting(
+        {},
+        accepts="a mapping of site paths to figures, such as assets/lime.png: lime-digit digit=3",
+        doc="extra stable addresses: a path in the site for a figure (and its parameters)",
+    )
 
 
 @dataclass(frozen=True)
@@ -182,11 +195,17 @@ def _check(value: Any, kind: Any, rule: typing.Mapping[str, Any], key: str) -> A
     if optional and value is None:
         return None
     if kind is str or optional:
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(value, str) or not (value.strip() or rule.get("empty")):
             raise SettingsError(f"{key}: expected {accepts}, got {value!r}")
         return value
     if typing.get_origin(kind) is tuple:
         return _check_list(value, typing.get_args(kind)[0], rule, key, accepts)
+    if typing.get_origin(kind) is dict:
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and k.strip() and isinstance(v, str) and v.strip() for k, v in value.items()
+        ):
+            raise SettingsError(f"{key}: expected {accepts}, got {value!r}")
+        return dict(value)
     if kind is float:
         if not (_is_int(value) or isinstance(value, float)) or not _within(value, rule):
             raise SettingsError(f"{key}: expected {accepts}, got {value!r}")

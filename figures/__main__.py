@@ -4,6 +4,7 @@ Commands:
   list                 every figure, step and notebook, and whether it is cached
   build [TARGET ...]   compute what is missing (every figure and notebook by default)
   why TARGET           for each step behind a target: cached, or why it would be recomputed
+  values               every number a post can state with {% value %}, and its current value
   clean                empty the cache; ``--unused`` keeps what the last build used
 
 A target is a figure with its parameters, written as in a ``{% figure %}`` tag
@@ -21,21 +22,34 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import shutil
 import sys
 import traceback
 from pathlib import Path
 
 from explaining_machines.arguments import ArgumentError, parse_value
-from figures import FigureError, Project, SettingsError, open_project, workers
+from figures import FigureError, Project, SettingsError, open_project, values, workers
 from figures.cache import CacheError
 from figures.data import DataError
+from figures.model import SelectionError
 from figures.recipes import RecipeError
 
 
 class _JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        return json.dumps({"level": record.levelname, "message": record.getMessage()})
+        line = {"level": record.levelname, "message": record.getMessage()}
+        if getattr(record, "step", None):
+            line["step"] = record.step
+        return json.dumps(line)
+
+
+class StepError(Exception):
+    """A step could not be computed; `step` names it, the cause says why."""
+
+    def __init__(self, step: str, cause: Exception) -> None:
+        super().__init__(f"{step}: {cause}")
+        self.step = step
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("list", help="list figures, steps and notebooks with their cache status")
     build = commands.add_parser("build", help="compute what is missing")
     build.add_argument("targets", nargs="*", metavar="TARGET", help="shap-digit digit=3, model, ...")
+    commands.add_parser("values", help="list the values posts can state, with their current values")
     why = commands.add_parser("why", help="why a target would be recomputed")
     why.add_argument("target", nargs="+", metavar="TARGET")
     clean = commands.add_parser("clean", help="delete cache entries")
@@ -65,7 +80,13 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return _run(args)
-    except (FigureError, SettingsError, DataError, CacheError, RecipeError, ArgumentError, ArithmeticError) as error:
+    except StepError as error:
+        logger.error("%s", error, extra={"step": error.step})
+        return 1
+    except (
+        FigureError, SettingsError, DataError, CacheError, RecipeError, ArgumentError, ArithmeticError, SelectionError,
+        values.ValueNameError,
+    ) as error:  # fmt: skip
         logger.error("%s", error)
     except Exception as error:  # an unexpected failure: one line, the traceback only on request
         logger.error("%s: %s", type(error).__name__, error)
@@ -79,7 +100,7 @@ def steps_of(project: Project, tokens: list[str]) -> list[str]:
     targets: list[tuple[str, dict]] = []
     for token in tokens:
         name, equals, value = token.partition("=")
-        if equals and not token.startswith("figure:"):
+        if equals and re.fullmatch(r"[A-Za-z_][\w-]*", name):
             if not targets:
                 raise ArgumentError(f"'{token}' comes before any figure name")
             if name in targets[-1][1]:
@@ -112,11 +133,20 @@ def _run(args: argparse.Namespace) -> int:
         targets = steps_of(project, args.targets) if args.targets else project.default_targets()
         log = logging.getLogger("figures")
         for step in project.plan(targets):
-            project.ensure(step)
+            try:
+                project.ensure(step)
+            except (SelectionError, ArithmeticError, DataError) as error:
+                raise StepError(step, error) from None
             if args.json:
                 print(json.dumps({"ready": step}), flush=True)
         project.cache.write_manifest(project.used)
         log.debug("built %s", ", ".join(targets))
+        return 0
+    if args.command == "values":
+        for value in values.known(project).values():
+            entry, _ = project.status(values.step_of(project, value))
+            shown = values.formatted(values.read(entry, value), value.kind) if entry else "(not computed yet)"
+            print(f"{value.name:28} {shown:>12}   {value.help}")
         return 0
     if args.command == "why":
         found = steps_of(project, args.target)

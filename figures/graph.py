@@ -1,11 +1,16 @@
 """The graph of cache steps behind the figures and notebooks, their keys, and how an entry is obtained.
 
-dataset -> model -> predictions -> shap, lime -> figures; forest -> feature-importance;
-dataset, model, predictions, shap -> each notebook. A step's key is computed from its
+dataset -> model -> predictions -> shap, lime (one entry per explained digit) -> figures;
+forest -> feature-importance; dataset, model, predictions -> each notebook. A step's key is computed from its
 parameters, code, input keys, data files and library versions (`figures.keys`)
 without loading anything heavy. `Project.ensure` answers a step from the cache when
 its key is there and its files verify, and computes it otherwise, inputs first,
 through `Cache.obtain` (importing TensorFlow only then).
+
+An explanation step explains one test digit, chosen as a figure tag chooses it: by its
+label, its index among the test digits with that label, and whether the model gets it
+wrong (``shap[digit=3 index=2 misclassified=true]``). A new figure parameter set adds
+explanation entries for new digits only; it never retrains the model.
 
 Figure steps come from the recipes in `figures/recipes/` (`figures.recipes.discover`):
 one step per figure and parameter set, named ``figure:NAME`` for the defaults and
@@ -18,7 +23,6 @@ from __future__ import annotations
 
 import graphlib
 import importlib
-import json
 import logging
 import re
 from dataclasses import dataclass, field
@@ -31,9 +35,11 @@ from figures import data, keys, recipes
 from figures.cache import MISSING, Cache, Entry
 
 default_log = logging.getLogger("figures")
-NOTEBOOK_INPUTS = ("dataset", "model", "predictions", "shap")  # what a notebook may load
+NOTEBOOK_INPUTS = ("dataset", "model", "predictions")  # a notebook asks for its explanations itself
 # The notebook runs code of these modules (through `figures.open_project`): its key covers them.
 NOTEBOOK_CODE = ("figures.graph", "figures.model", "figures.shap_values", "figures.style")
+# Steps that explain one test digit, and the module that computes each.
+EXPLANATIONS = {"shap": "figures.shap_values", "lime": "figures.lime_segments"}
 
 
 class FigureError(RuntimeError):
@@ -51,14 +57,15 @@ class Step:
     params: dict[str, Any]
     code: tuple[str, ...]  # modules whose source (and imports) the key covers
     data_files: tuple[Path, ...] = ()
-    # Where things are on this machine, given to `compute` beside `params` but not part of
-    # the key: a site copied elsewhere with its cache must not recompute.
-    locations: dict[str, str] = field(default_factory=dict)
+    # Given to `compute` beside `params` but not part of the key: where things are on this
+    # machine (a site copied elsewhere with its cache must not recompute), and which input
+    # step a recipe's declared input is (already covered by the input keys).
+    context: dict[str, Any] = field(default_factory=dict)
 
 
 def base_steps(settings: ProjectSettings) -> dict[str, Step]:
-    """The data, model and explanation steps for these settings."""
-    d, m, f, root = settings.data, settings.model, settings.figures, settings.root
+    """The data, model and forest steps for these settings."""
+    d, m, root = settings.data, settings.model, settings.root
     files = tuple(data.source_files(d.source, d.path, root) + data.test_files(d.test_path, root))
     steps = [
         Step(
@@ -93,27 +100,11 @@ def base_steps(settings: ProjectSettings) -> dict[str, Step]:
         ),
         Step("predictions", "predictions", "figures.model:predict", ("dataset", "model"), {}, ("figures.model",)),
         Step(
-            "shap",
-            "shap",
-            "figures.shap_values:compute",
-            ("dataset", "model", "predictions"),
-            {"digit": f.digit, "grid_digits": list(f.grid_digits), "background": f.background, "seed": m.seed},
-            ("figures.shap_values",),
-        ),
-        Step(
-            "lime",
-            "lime",
-            "figures.lime_segments:compute",
-            ("dataset", "model", "predictions"),
-            {"digit": f.digit, "samples": f.lime_samples, "segments": f.lime_segments, "seed": m.seed},
-            ("figures.lime_segments",),
-        ),
-        Step(
             "forest",
             "forest",
             "figures.forest:compute",
             (),
-            {"n_samples": 1000, "n_features": 20, "n_estimators": 200, "seed": 0},
+            {},  # the forest's settings are literals in the code the visual guide shows
             ("figures.forest",),
         ),
     ]
@@ -178,18 +169,71 @@ class Project:
         if recipe is None:
             raise FigureError(recipes.unknown_message("figure", name, self.recipes))
         params = recipe.resolve(given or {})
-        changed = [f"{k}={_literal(v)}" for k, v in params.items() if v != recipe.parameters[k].default]
+        changed = [f"{k}={arguments.literal(v)}" for k, v in params.items() if v != recipe.parameters[k].default]
         step = f"figure:{name}" + (f"[{' '.join(changed)}]" if changed else "")
         if step not in self.graph:
+            bindings = {declared.base: self._bind(declared, params) for declared in recipe.inputs}
+            inputs = tuple(dict.fromkeys(s for bound in bindings.values() for s in _as_list(bound)))
             self.graph[step] = Step(
-                step,
-                f"figure-{name}",
-                "figures.render:compute",
-                recipe.inputs,
+                step, f"figure-{name}", "figures.render:compute", inputs,
                 {"recipe": recipe.module, "name": name, "dpi": self.settings.figures.dpi, **params},
-                (recipe.module, "figures.render"),
-            )
+                (recipe.module, "figures.render"), context={"bindings": bindings},
+            )  # fmt: skip
         return step
+
+    def _bind(self, declared: recipes.Input, params: dict[str, Any]) -> str | list[str]:
+        """The step(s) behind one declared input: a plain step, or explanations chosen by parameters."""
+        if declared.selector is None:
+            return declared.base
+        if declared.selector == "digits":
+            return [self.explanation(declared.base, digit) for digit in params["digits"]]
+        return self.explanation(declared.base, params["digit"], params["index"], params["misclassified"])
+
+    def explanation(self, kind: str, digit: int, index: int = 0, misclassified: bool = False) -> str:
+        """The step that explains one test digit with SHAP or LIME (`kind`), added if new."""
+        step = f"{kind}[digit={digit}" + (f" index={index}" if index else "")
+        step += (" misclassified=true" if misclassified else "") + "]"
+        if step not in self.graph:
+            f = self.settings.figures
+            tuning = {"background": f.background} if kind == "shap" else {
+                "samples": f.lime_samples, "segments": f.lime_segments}  # fmt: skip
+            module = EXPLANATIONS[kind]
+            self.graph[step] = Step(
+                step, kind, f"{module}:compute", ("dataset", "model", "predictions"),
+                {"digit": digit, "index": index, "misclassified": misclassified, **tuning,
+                 "seed": self.settings.model.seed},
+                (module,),
+            )  # fmt: skip
+        return step
+
+    def parse_target(self, text: str) -> str:
+        """The step of a figure written as in a tag, without the braces: ``lime-digit digit=3``."""
+        try:
+            words = arguments.split(text)
+            if not words or words[0][0] is not None:
+                raise arguments.ArgumentError("write a figure's name first, then its parameters: lime-digit digit=3")
+            given = {}
+            for name, value in words[1:]:
+                if name is None:
+                    raise arguments.ArgumentError(f"{value} needs a name: write name=value")
+                given[name] = arguments.parse_value(value)
+            return self.figure_step(words[0][1].strip("\"'"), given)
+        except (arguments.ArgumentError, recipes.RecipeError) as error:
+            raise FigureError(str(error)) from None
+
+    def published(self) -> dict[str, str]:
+        """The stable addresses of `figures.publish`: a path in the site for each, and its step."""
+        found = {}
+        for path, target in self.settings.figures.publish.items():
+            where = f"mkdocs.yml: extra.project.figures.publish: {path!r}"
+            site_path = path.lstrip("/")
+            if not site_path.endswith(".png") or ".." in site_path.split("/") or "\\" in site_path:
+                raise FigureError(f"{where}: expected a path inside the site ending in .png")
+            try:
+                found[site_path] = self.parse_target(target)
+            except FigureError as error:
+                raise FigureError(f"{where}: {error}") from None
+        return found
 
     def notebook_step(self, src_uri: str, path: Path) -> str:
         """The step that executes the notebook at `path` (`src_uri` inside the docs folder), added if new."""
@@ -220,6 +264,12 @@ class Project:
             try:
                 return self.figure_step(figure[1], arguments.parse(figure[2]).named)
             except (arguments.ArgumentError, recipes.RecipeError) as error:
+                raise FigureError(f"{name}: {error}") from None
+        explained = re.fullmatch(rf"({'|'.join(EXPLANATIONS)})\[(.*)\]", name)
+        if explained:
+            try:
+                return self.explanation(explained[1], **arguments.parse(explained[2]).named)
+            except (arguments.ArgumentError, TypeError) as error:
                 raise FigureError(f"{name}: {error}") from None
         known = sorted(self.recipes) + [s for s in self.graph if not s.startswith("figure:")]
         raise FigureError(recipes.unknown_message("figure or step", name, known))
@@ -326,7 +376,7 @@ class Project:
             def compute(out: Path) -> dict[str, Any]:
                 module, function = step.compute.split(":")
                 run = getattr(importlib.import_module(module), function)
-                return run(inputs, {**step.params, **step.locations}, out, self.log)
+                return run(inputs, {**step.params, **step.context}, out, self.log)
 
             entry = self.cache.obtain(name, step.kind, key, compute, described, reason, self.log)
             self._verified[name] = entry
@@ -339,6 +389,5 @@ class Project:
             self.ensure(step)
 
 
-def _literal(value: Any) -> str:
-    """A parameter value as a tag writes it: true, 3, [3, 4]."""
-    return json.dumps(value, separators=(", ", ": "))
+def _as_list(value: str | list[str]) -> list[str]:
+    return value if isinstance(value, list) else [value]

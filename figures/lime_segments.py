@@ -61,24 +61,23 @@ def explain(net, image: np.ndarray, label: int, samples: int, n_segments: int, s
 
 
 def compute(inputs: dict, params: dict, out: Path, log) -> dict:
-    """Cache step ``lime``: segments and weights for the example digit, as ``lime.npz``."""
-    arrays = data.load_arrays(inputs["dataset"])
-    images, labels, _ = data.evaluation_split(arrays)
+    """Cache step ``lime[digit=...]``: segments and weights for one test digit, as ``lime.npz``."""
+    images, labels, _ = data.evaluation_split(data.load_arrays(inputs["dataset"]))
     logits, _ = model.load_logits(inputs["predictions"])
-    (index,) = model.pick_examples(logits, labels, [params["digit"]])
+    at = model.select(logits, labels, params["digit"], params["index"], params["misclassified"])
+    label, predicted = int(labels[at]), int(logits[at].argmax())
     net = model.load(inputs["model"])
-    result = explain(net, images[index], params["digit"], params["samples"], params["segments"], params["seed"])
+    # The class the model chose: for a misclassified digit, LIME shows what led to the mistake.
+    result = explain(net, images[at], predicted, params["samples"], params["segments"], params["seed"])
     save_arrays(
-        out / "lime.npz",
-        segments=result["segments"],
-        weights=result["weights"],
-        image=images[index],
-        label=np.int64(params["digit"]),
-        index=np.int64(index),
-    )
-    log.info("lime: %d segments, local fit R^2 %.2f", len(result["weights"]), result["score"])
-    return {"segments": int(len(result["weights"])), "score": round(result["score"], 4), "index": index}
+        out / "lime.npz", segments=result["segments"], weights=result["weights"], image=images[at],
+        label=np.int64(label), index=np.int64(at), predicted=np.int64(predicted),
+    )  # fmt: skip
+    log.info("lime: test digit %d, %d segments, local fit R^2 %.2f", at, len(result["weights"]), result["score"])
+    return {"segments": int(len(result["weights"])), "score": round(result["score"], 4), "index": int(at),
+            "label": label, "predicted": predicted, "samples": params["samples"]}  # fmt: skip
 
 
 def load(entry) -> dict[str, np.ndarray]:
+    """The arrays of one ``lime`` entry: segments (28, 28), weights, image, label, predicted, index."""
     return entry.arrays("lime.npz")

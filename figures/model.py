@@ -11,6 +11,7 @@ build whose entries are all cached never loads it.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from pathlib import Path
@@ -118,11 +119,20 @@ def train(inputs: dict, params: dict, out: Path, log) -> dict:
     return meta
 
 
-def load(entry):
-    """The trained model of a ``model`` entry, loaded with Keras' safe mode."""
+class SelectionError(ValueError):
+    """No test digit matches what a figure asks for; the message says what there is."""
+
+
+@functools.lru_cache(maxsize=2)
+def _load(path: Path, digest: str):
     import keras
 
-    return keras.models.load_model(entry.file("model.keras"), compile=False, safe_mode=True)
+    return keras.models.load_model(path, compile=False, safe_mode=True)
+
+
+def load(entry):
+    """The trained model of a ``model`` entry, loaded with Keras' safe mode, once per process."""
+    return _load(entry.file("model.keras"), entry.digest("model.keras"))
 
 
 def predict(inputs: dict, params: dict, out: Path, log) -> dict:
@@ -142,15 +152,16 @@ def load_logits(entry) -> tuple[np.ndarray, np.ndarray]:
     return arrays["logits"], arrays["labels"]
 
 
-def pick_examples(logits: np.ndarray, labels: np.ndarray, classes: list[int]) -> list[int]:
-    """For each class, the first evaluation digit of that class the model gets right."""
-    right = logits.argmax(1) == labels
-    picked = []
-    for digit in classes:
-        candidates = np.flatnonzero((labels == digit) & right)
-        if len(candidates) == 0:
-            candidates = np.flatnonzero(labels == digit)
-        if len(candidates) == 0:
-            raise data.DataError(f"no evaluation digit of class {digit}")
-        picked.append(int(candidates[0]))
-    return picked
+def select(logits: np.ndarray, labels: np.ndarray, digit: int, index: int, misclassified: bool) -> int:
+    """The position of the `index`-th evaluation digit labelled `digit` (among those the model
+    gets wrong, with `misclassified`); raises `SelectionError` saying how many there are."""
+    candidates = labels == digit
+    if misclassified:
+        candidates &= logits.argmax(1) != labels
+    found = np.flatnonzero(candidates)
+    if index < len(found):
+        return int(found[index])
+    which = f"misclassified test digits labelled {digit}" if misclassified else f"test digits labelled {digit}"
+    if len(found) == 0:
+        raise SelectionError(f"there are no {which}")
+    raise SelectionError(f"index={index} is too large: there are {len(found)} {which} (index 0 to {len(found) - 1})")

@@ -1,9 +1,11 @@
-"""Run a recipe in both palettes and write its PNGs: the compute function of every figure step.
+"""Run a recipe: draw it in both palettes, keep the data behind it, say how it was made.
 
-A recipe module (`figures.recipes`) defines ``load(inputs, params) -> data``,
-``draw(data, params, palette) -> Figure`` and ``alt(data, params) -> str``. This module
-draws the figure for each palette, writes ``light.png`` and ``dark.png``, and returns
-the alt text, size and provenance that the page shows. Recipes build
+The compute function of every figure step. A recipe module (`figures.recipes`) defines
+``load(inputs, params) -> data``, ``draw(data, params, palette) -> Figure``,
+``alt(data, params) -> str`` and ``export_data(data, params) -> {file name: bytes}``.
+This module writes ``light.png`` and ``dark.png``, the exported data under ``data/``
+and the recipe's own source as ``recipe.py`` (so the page shows the code that drew
+the figure), and returns the alt text, the size and the provenance. Recipes build
 ``matplotlib.figure.Figure`` objects directly, which pyplot never tracks: there is no
 global figure to close.
 """
@@ -11,6 +13,7 @@ global figure to close.
 from __future__ import annotations
 
 import importlib
+import inspect
 from pathlib import Path
 
 from figures import style
@@ -18,7 +21,11 @@ from figures import style
 
 def compute(inputs: dict, params: dict, out: Path, log) -> dict:
     recipe = importlib.import_module(params["recipe"])
-    data = recipe.load(inputs, params)
+    given = {
+        base: [inputs[step] for step in bound] if isinstance(bound, list) else inputs[bound]
+        for base, bound in params["bindings"].items()
+    }
+    data = recipe.load(given, params)
     sizes = {}
     for name, palette in style.PALETTES.items():
         with style.drawing(palette):
@@ -27,34 +34,53 @@ def compute(inputs: dict, params: dict, out: Path, log) -> dict:
         sizes[name] = size
     if sizes["light"] != sizes["dark"]:
         raise RuntimeError(f"{params['recipe']}: light and dark variants differ in size {sizes}")
+    (out / "data").mkdir()
+    exported = recipe.export_data(data, params)
+    for name, content in exported.items():
+        (out / "data" / name).write_bytes(content)
+    (out / "recipe.py").write_text(inspect.getsource(recipe), encoding="utf-8")
     width, height = sizes["light"]
     log.info("figure %s: %dx%d px", params["name"], width, height)
     return {
         "alt": recipe.alt(data, params),
         "width": width,
         "height": height,
-        "provenance": provenance(inputs),
+        "provenance": "; ".join(text for _, text in provenance(inputs)),
+        "made_from": provenance(inputs),
+        "data_files": sorted(exported),
     }
 
 
-def provenance(inputs: dict) -> str:
-    """Where a figure's numbers come from, in one line for its hover text.
+def provenance(inputs: dict) -> list[tuple[str, str]]:
+    """Where a figure's numbers come from, as (what, description) rows.
 
     `inputs` holds every upstream entry of the figure, not only the direct ones.
     """
-    parts = []
+    rows = []
     if "dataset" in inputs:
         meta = inputs["dataset"].meta
-        parts.append(f"data: {meta['source']} MNIST, {meta['train']} training digits")
+        rows.append(("data", f"{meta['source']} MNIST, {meta['train']:,} training digits"))
     if "model" in inputs:
         meta, params = inputs["model"].meta, inputs["model"].record["params"]
         split = "test" if "test_accuracy" in meta else "holdout"
-        parts.append(
+        rows.append((
+            "model",
             f"CNN, {params['epochs']} epochs, seed {params['seed']}: "
-            f"{100 * meta[split + '_accuracy']:.1f}% accuracy on {meta[split + '_digits']} "
-            f"{'official test' if split == 'test' else 'held-out'} digits"
-        )
+            f"{100 * meta[split + '_accuracy']:.1f}% accuracy on {meta[split + '_digits']:,} "
+            f"{'official test' if split == 'test' else 'held-out'} digits",
+        ))  # fmt: skip
+    for name, entry in sorted(inputs.items()):
+        meta = entry.meta
+        if name.startswith("shap["):
+            rows.append(("SHAP", _explained(meta) + f", DeepExplainer, {meta['background']} background digits"))
+        elif name.startswith("lime["):
+            rows.append(("LIME", _explained(meta) + f", {meta['samples']:,} samples, local fit R² {meta['score']:.2f}"))
     if "forest" in inputs:
-        meta, params = inputs["forest"].meta, inputs["forest"].record["params"]
-        parts.append(f"random forest, seed {params['seed']}: {100 * meta['accuracy']:.1f}% held-out accuracy")
-    return "; ".join(parts)
+        meta = inputs["forest"].meta
+        rows.append(("random forest", f"{meta['trees']} trees, {100 * meta['accuracy']:.1f}% held-out accuracy"))
+    return rows
+
+
+def _explained(meta: dict) -> str:
+    said = f"test digit {meta['index']} (a {meta['label']}"
+    return said + (f", predicted {meta['predicted']})" if meta["predicted"] != meta["label"] else ")")

@@ -19,13 +19,29 @@ from figures.cache import save_arrays
 TOLERANCE = 1e-3  # local accuracy, in logits; DeepExplainer is exact up to float32 rounding
 
 
-def explain(net, background: np.ndarray, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """SHAP values (N, 28, 28, 10) of `images` and the expected logits (10,)."""
+_explainers: dict[tuple, object] = {}
+
+
+def explainer(inputs: dict, background: int, seed: int):
+    """A DeepExplainer for the model against `background` training digits drawn with `seed`.
+
+    Kept for the process: a build that explains several digits sets it up once.
+    """
     import shap
 
-    explainer = shap.DeepExplainer(net, model.as_input(background))
-    values = np.asarray(explainer.shap_values(model.as_input(images), check_additivity=False))
-    return values[:, :, :, 0, :].astype(np.float32), np.asarray(explainer.expected_value, np.float32)
+    key = (inputs["model"].key, inputs["dataset"].key, background, seed)
+    if key not in _explainers:
+        arrays = data.load_arrays(inputs["dataset"])
+        rng = np.random.default_rng(seed)
+        sample = arrays["x_train"][rng.choice(len(arrays["y_train"]), background, replace=False)]
+        _explainers[key] = shap.DeepExplainer(model.load(inputs["model"]), model.as_input(sample))
+    return _explainers[key]
+
+
+def explain(deep, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """SHAP values (N, 28, 28, 10) of `images` and the expected logits (10,)."""
+    values = np.asarray(deep.shap_values(model.as_input(images), check_additivity=False))
+    return values[:, :, :, 0, :].astype(np.float32), np.asarray(deep.expected_value, np.float32)
 
 
 def check_local_accuracy(values: np.ndarray, expected: np.ndarray, logits: np.ndarray) -> float:
@@ -34,36 +50,24 @@ def check_local_accuracy(values: np.ndarray, expected: np.ndarray, logits: np.nd
 
 
 def compute(inputs: dict, params: dict, out: Path, log) -> dict:
-    """Cache step ``shap``: values for the example digit and the grid digits, as ``shap.npz``."""
-    arrays = data.load_arrays(inputs["dataset"])
-    images, labels, name = data.evaluation_split(arrays)
+    """Cache step ``shap[digit=...]``: the SHAP values of one test digit for all ten classes, as ``shap.npz``."""
+    images, labels, name = data.evaluation_split(data.load_arrays(inputs["dataset"]))
     logits, _ = model.load_logits(inputs["predictions"])
-    classes = [params["digit"], *params["grid_digits"]]
-    picked = model.pick_examples(logits, labels, classes)
-    rng = np.random.default_rng(params["seed"])
-    background = arrays["x_train"][rng.choice(len(arrays["y_train"]), params["background"], replace=False)]
-    net = model.load(inputs["model"])
-    values, expected = explain(net, background, images[picked])
-    error = check_local_accuracy(values, expected, logits[picked])
+    at = model.select(logits, labels, params["digit"], params["index"], params["misclassified"])
+    values, expected = explain(explainer(inputs, params["background"], params["seed"]), images[at : at + 1])
+    error = check_local_accuracy(values, expected, logits[at : at + 1])
     if error > TOLERANCE:
         raise ArithmeticError(f"SHAP local accuracy off by {error:.2e} (tolerance {TOLERANCE})")
+    predicted = int(logits[at].argmax())
     save_arrays(
-        out / "shap.npz",
-        values=values,
-        expected=expected,
-        images=images[picked],
-        labels=labels[picked],
-        logits=logits[picked],
-        indices=np.array(picked),
-    )
-    log.info("shap: %d digits x 10 classes, local accuracy within %.1e", len(picked), error)
-    return {
-        "digits": len(picked),
-        "evaluated_on": name,
-        "local_accuracy_error": error,
-        "background": params["background"],
-    }
+        out / "shap.npz", values=values[0], expected=expected, image=images[at], label=np.int64(labels[at]),
+        logits=logits[at], index=np.int64(at), predicted=np.int64(predicted),
+    )  # fmt: skip
+    log.info("shap: test digit %d (a %d, predicted %d), local accuracy within %.1e", at, labels[at], predicted, error)
+    return {"index": int(at), "label": int(labels[at]), "predicted": predicted, "evaluated_on": name,
+            "local_accuracy_error": error, "background": params["background"]}  # fmt: skip
 
 
 def load(entry) -> dict[str, np.ndarray]:
+    """The arrays of one ``shap`` entry: values (28, 28, 10), expected, image, label, predicted, logits, index."""
     return entry.arrays("shap.npz")

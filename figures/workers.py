@@ -28,7 +28,11 @@ LEVELS = {"DEBUG": logging.DEBUG, "INFO": logging.INFO, "WARNING": logging.WARNI
 
 
 class WorkerError(RuntimeError):
-    """A child failed; the message is its own error line."""
+    """A child failed; the message is its own error line, `step` the step it was computing."""
+
+    def __init__(self, message: str, step: str | None = None) -> None:
+        super().__init__(message)
+        self.step = step
 
 
 def build_commands(config_file: Path, groups: Iterable[Sequence[str]]) -> list[list[str]]:
@@ -45,7 +49,7 @@ class _Child:
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env
         )
         self.pending = b""
-        self.errors: list[str] = []
+        self.errors: list[tuple[str, str | None]] = []  # (message, step)
 
 
 class Workers:
@@ -84,10 +88,11 @@ class Workers:
         for child in self.children:
             code = child.process.wait()
             if code != 0:
-                failures.append(child.errors[0] if child.errors else f"python -m figures build exited with {code}")
+                ended = (f"python -m figures build exited with {code}", None)
+                failures.append(child.errors[0] if child.errors else ended)
         self.close()
         if failures:
-            raise WorkerError(failures[0])
+            raise WorkerError(*failures[0])
 
     def close(self) -> None:
         """End whatever still runs (after an error elsewhere) and release the pipes."""
@@ -124,7 +129,7 @@ class Workers:
             self.log.debug("%s", line.rstrip())  # TensorFlow's own chatter, visible with --verbose
             return
         if level in ("ERROR", "CRITICAL"):
-            child.errors.append(message)
+            child.errors.append((message, record.get("step")))
         else:
             self.log.log(LEVELS.get(level, logging.INFO), "%s", message)
 

@@ -18,7 +18,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 
-from explaining_machines import mathml
+from explaining_machines import mathml, mdscan
 
 _state: dict[str, object] = {"page": None, "root": "."}
 
@@ -29,8 +29,8 @@ def _raise_located(error: mathml.MathError) -> None:
         raise PluginError(str(error))
     raw = page.file.content_string
     path = os.path.relpath(page.file.abs_src_path or page.file.src_uri, str(_state["root"]))
-    at = raw.find(error.tex)
-    where = path if at < 0 else f"{path}:{raw.count(chr(10), 0, at) + 1}"
+    at = mdscan.find_outside_code(raw, error.tex)  # not an identical snippet in a code block
+    where = path if at is None else f"{path}:{raw.count(chr(10), 0, at) + 1}"
     raise PluginError(f"{where}: {error}")
 
 

@@ -90,6 +90,7 @@ def test_import_closure_follows_package_imports_not_the_package_init():
     closure = keys.code_closure("figures.recipes.shap_digit")
     assert set(closure) == {
         "figures.data",
+        "figures.export",
         "figures.model",
         "figures.recipes.shap_digit",
         "figures.shap_values",
@@ -122,15 +123,18 @@ def all_keys(p: Project) -> dict[str, str]:
                 )
             },
         ),
-        ({"figures": {"lime_samples": 500}}, {"lime", "figure:lime-digit"}),
-        ({"figures": {"background": 80}}, {"shap", "figure:shap-digit", "figure:shap-grid", "figure:lime-digit"}),
+        ({"figures": {"lime_samples": 500}}, {"lime[digit=7]", "figure:lime-digit"}),
+        (
+            {"figures": {"background": 80}},
+            {*(f"shap[digit={d}]" for d in (7, 3, 4, 8, 9)), "figure:shap-digit", "figure:shap-grid", "figure:lime-digit"},
+        ),
         (
             {"model": {"epochs": 3}},
             {
                 "model",
                 "predictions",
-                "shap",
-                "lime",
+                *(f"shap[digit={d}]" for d in (7, 3, 4, 8, 9)),
+                "lime[digit=7]",
                 "figure:shap-digit",
                 "figure:shap-grid",
                 "figure:lime-digit",

@@ -10,7 +10,7 @@ import pytest
 from conftest import build_env, code_copy, make_site, mkdocs
 
 from figures import recipes
-from figures.recipes import Parameter, RecipeError
+from figures.recipes import Input, Parameter, RecipeError
 
 
 def test_every_recipe_in_the_folder_is_found_with_its_declaration():
@@ -23,7 +23,9 @@ def test_every_recipe_in_the_folder_is_found_with_its_declaration():
         "shap-digit",
         "shap-grid",
     ]
-    assert found["lime-digit"].inputs == ("lime", "shap")
+    assert found["lime-digit"].inputs == (Input("lime", "digit"), Input("shap", "digit"))
+    assert found["shap-grid"].inputs == (Input("shap", "digits"),)
+    assert found["confusion-matrix"].inputs == (Input("predictions"),)
     assert found["lime-digit"].module == "figures.recipes.lime_digit"
     assert found["pairwise-accuracy"].parameters["digits"].default == list(range(10))
     assert all(recipe.summary for recipe in found.values())
@@ -60,10 +62,12 @@ def test_an_unknown_parameter_suggests_the_closest_one():
     with pytest.raises(RecipeError) as error:
         recipe.resolve({"top_segment": 3})
     assert str(error.value) == (
-        "unknown parameter 'top_segment' of figure 'lime-digit'; did you mean 'top_segments'? (known: top_segments)"
+        "unknown parameter 'top_segment' of figure 'lime-digit'; did you mean 'top_segments'? "
+        "(known: digit, index, misclassified, top_segments)"
     )
-    assert recipe.resolve({"top_segments": 3}) == {"top_segments": 3}
-    assert recipe.resolve({}) == {"top_segments": 8}
+    defaults = {"digit": 7, "index": 0, "misclassified": False, "top_segments": 8}
+    assert recipe.resolve({}) == defaults
+    assert recipe.resolve({"top_segments": 3, "digit": 2}) == {**defaults, "top_segments": 3, "digit": 2}
 
 
 @pytest.mark.parametrize(

@@ -27,12 +27,13 @@ BAD = [
     ({"model": {"learning_rate": 2}}, "model.learning_rate: expected a number between 0 and 1 (exclusive), got 2"),
     ({"model": {"learning_rate": 0}}, "model.learning_rate: expected a number between 0 and 1 (exclusive), got 0"),
     ({"model": {"augment_shift": 9}}, "model.augment_shift: expected a whole number from 0 to 4, got 9"),
-    ({"figures": {"digit": 10}}, "figures.digit: expected a whole number from 0 to 9, got 10"),
-    ({"figures": {"grid_digits": [3, 3]}}, "figures.grid_digits: values must not repeat, got [3, 3]"),
     (
-        {"figures": {"grid_digits": "3489"}},
-        "figures.grid_digits: expected a list of whole numbers from 0 to 9, each once, got '3489'",
+        {"figures": {"publish": ["a.png"]}},
+        "figures.publish: expected a mapping of site paths to figures, such as assets/lime.png: lime-digit digit=3, "
+        "got ['a.png']",
     ),
+    ({"figures": {"digit": 7}}, "figures.digit: unknown setting; known settings: background, dpi, lime_samples, "
+                                "lime_segments, publish"),
     ({"figures": {"background": 0}}, "figures.background: expected a whole number from 1 to 1000, got 0"),
     ({"figures": {"lime_samples": 5}}, "figures.lime_samples: expected a whole number from 10 to 100000, got 5"),
     ({"figures": {"lime_segments": 1}}, "figures.lime_segments: expected a whole number from 2 to 200, got 1"),
@@ -46,7 +47,7 @@ BAD = [
     ({"citations": {"bibliography": [1]}}, "citations.bibliography: expected a path or a list of paths, got [1]"),
     (
         {"citations": {"colour": "red"}},
-        "citations.colour: unknown setting; known settings: bibliography, heading, labels, style",
+        "citations.colour: unknown setting; known settings: bibliography, heading, labels, site_page, style",
     ),
 ]
 
@@ -59,9 +60,10 @@ def test_each_setting_names_file_key_and_what_it_accepts(raw, message):
 
 
 def test_good_settings_are_read():
-    settings = load({"model": {"epochs": 3}, "figures": {"grid_digits": [1, 2]}, "cache_dir": "c"}, Path("/site"))
-    assert settings.model.epochs == 3 and settings.figures.grid_digits == (1, 2)
-    assert settings.cache_path == Path("/site/c")
+    raw = {"model": {"epochs": 3}, "figures": {"publish": {"a.png": "shap-grid digits=[1, 2]"}}, "cache_dir": "c"}
+    settings = load({**raw, "citations": {"site_page": ""}}, Path("/site"))
+    assert settings.model.epochs == 3 and settings.figures.publish == {"a.png": "shap-grid digits=[1, 2]"}
+    assert settings.cache_path == Path("/site/c") and settings.citations.site_page == ""
 
 
 def test_no_block_means_every_default():
@@ -78,4 +80,4 @@ def test_the_schema_lists_every_setting_with_what_it_accepts():
     rows = {key: accepts for key, accepts, _, _ in schema()}
     assert rows["extra.project.model.epochs"] == "a whole number from 1 to 200"
     assert rows["extra.project.citations.style"] == "one of numbered, plain, unsrt, alpha"
-    assert len(rows) == 21  # cache_dir, 4 citation, 5 data, 5 model and 6 figure settings
+    assert len(rows) == 21  # cache_dir, 5 citation, 5 data, 5 model and 5 figure settings

@@ -64,7 +64,7 @@ def test_citations_link_to_existing_references(built):
     links = re.findall(r'<a class="citation" href="#([^"]+)" id="([^"]+)" title="([^"]+)"', html)
     assert [target for target, _, _ in links] == [
         "ref-molnar2020interpretable",
-        "ref-ribeiro2016why",
+        "ref-ribeiro2016lime",
         "ref-rudin2019stop",
     ]
     for target, cite_id, title in links:

@@ -2,10 +2,16 @@
 
 A recipe module declares, as plain literals at the top::
 
-    INPUTS = ("shap",)            # the cache steps it reads
-    PARAMETERS = {                # what a {% figure %} tag may set
-        "top_segments": {"type": "int", "default": 8, "min": 1, "max": 40, "help": "..."},
+    INPUTS = ("predictions", "shap[digit]")   # the cache steps it reads
+    PARAMETERS = {                            # what a {% figure %} tag may set
+        "normalize": {"type": "bool", "default": False, "help": "..."},
     }
+
+An input is a step (``dataset``, ``model``, ``predictions``, ``forest``) or an
+explanation of test digits chosen by the figure's own parameters: ``shap[digit]`` and
+``lime[digit]`` explain the digit that the parameters ``digit``, ``index`` and
+``misclassified`` choose; ``shap[digits]`` explains the first test digit of each label
+in the parameter ``digits``.
 
 and defines ``load(inputs, params) -> data``, ``draw(data, params, palette) -> Figure``
 and ``alt(data, params) -> str``. A recipe gets arrays and parameters and returns a
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +34,11 @@ from typing import Any
 
 FOLDER = Path(__file__).resolve().parent
 TYPES = ("int", "bool", "digits")
+STEPS = ("dataset", "model", "predictions", "forest")
+EXPLAINED = ("shap", "lime")
+# The parameters an explanation input is chosen by, for each way of choosing.
+SELECTORS = {"digit": ("digit", "index", "misclassified"), "digits": ("digits",)}
+_INPUT = re.compile(r"(?P<base>[a-z]+)(?:\[(?P<selector>[a-z]+)\])?")
 
 
 class RecipeError(ValueError):
@@ -49,7 +61,8 @@ class Parameter:
         if self.type == "bool":
             return "true or false"
         if self.type == "digits":
-            return "a list of digits from 0 to 9, each once, such as [3, 4, 8, 9]"
+            least = f"at least {self.minimum} " if self.minimum else ""
+            return f"a list of {least}digits from 0 to 9, each once, such as [3, 4, 8, 9]"
         if self.minimum is not None and self.maximum is not None:
             return f"a whole number from {self.minimum} to {self.maximum}"
         if self.minimum is not None:
@@ -63,7 +76,7 @@ class Parameter:
         elif self.type == "digits":
             good = (
                 isinstance(value, list)
-                and value
+                and len(value) >= (self.minimum or 1)
                 and len(set(value)) == len(value)
                 and all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 9 for v in value)
             )
@@ -80,12 +93,20 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class Input:
+    """A declared input: a step (`selector` None) or explanations chosen by parameters."""
+
+    base: str
+    selector: str | None = None
+
+
+@dataclass(frozen=True)
 class Recipe:
     """What a recipe module declares: its figure name, inputs and parameters."""
 
     name: str
     module: str
-    inputs: tuple[str, ...]
+    inputs: tuple[Input, ...]
     parameters: dict[str, Parameter]
     summary: str
 
@@ -145,5 +166,21 @@ def _declaration(stem: str, source: str) -> Recipe:
         parameters[name] = Parameter(
             name, spec["type"], spec["default"], spec.get("min"), spec.get("max"), spec.get("help", "")
         )
+    inputs = tuple(_input(text, parameters, where) for text in found["INPUTS"])
     summary = (ast.get_docstring(tree) or "").split("\n\n")[0].replace("\n", " ")
-    return Recipe(stem.replace("_", "-"), f"figures.recipes.{stem}", found["INPUTS"], parameters, summary)
+    return Recipe(stem.replace("_", "-"), f"figures.recipes.{stem}", inputs, parameters, summary)
+
+
+def _input(text: Any, parameters: dict[str, Parameter], where: str) -> Input:
+    """One declared input, checked: a known step, or an explanation chosen by declared parameters."""
+    match = _INPUT.fullmatch(text) if isinstance(text, str) else None
+    known = ", ".join([*STEPS, *(f"{kind}[{way}]" for kind in EXPLAINED for way in SELECTORS)])
+    if match is None:
+        raise RecipeError(f"{where}: unknown input {text!r} (known: {known})")
+    base, selector = match["base"], match["selector"]
+    if (selector is None and base not in STEPS) or (selector and (base not in EXPLAINED or selector not in SELECTORS)):
+        raise RecipeError(f"{where}: unknown input {text!r} (known: {known})")
+    missing = [name for name in SELECTORS.get(selector, ()) if name not in parameters]
+    if missing:
+        raise RecipeError(f"{where}: input {text!r} needs the parameters {', '.join(missing)}")
+    return Input(base, selector)

@@ -1,0 +1,217 @@
+"""Computed content in Markdown: ``{% figure %}`` and ``{% value %}`` tags, read and rendered.
+
+``{% figure "shap-digit" digit=3 caption="..." id="fig-three" %}`` stands on a line of
+its own; every value is written as in YAML flow style (`explaining_machines.arguments`).
+``caption`` and ``id`` belong to the page; every other name is a parameter of the recipe,
+checked by the figures package. It becomes a ``<figure>`` with a light and a dark image
+(Material shows ``#only-light`` / ``#only-dark`` images by palette), the caption, and a
+collapsed "How this figure was made" block: the parameters, what the figure was made
+from, the libraries, the cache key, the recipe's source and the data behind the figure.
+The images are Markdown, not raw HTML, so MkDocs rewrites their paths for each page and
+for Material's blog excerpts.
+
+``{% value "model.holdout_accuracy" %}`` (optionally ``format=".2%"``) stands anywhere
+in the prose and becomes the number the cache recorded. Imports nothing from MkDocs.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from explaining_machines import arguments, mdscan
+from explaining_machines.mdscan import LineIndex
+
+PAGE_ARGUMENTS = ("caption", "id")
+_LABEL = re.compile(r"fig-[A-Za-z0-9][A-Za-z0-9_-]*")
+
+
+class TagError(ValueError):
+    """A tag an author wrote that cannot be read; `line` is its 1-based line in the file."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass(frozen=True)
+class FigureTag:
+    """A figure tag: the recipe's name and parameters, and what the page adds (caption, label)."""
+
+    name: str
+    params: dict[str, Any]
+    caption: str
+    label: str | None
+    start: int
+    end: int
+    line: int
+
+
+@dataclass(frozen=True)
+class ValueTag:
+    name: str
+    spec: str | None  # a Python format such as ".2%", or None for the value's own format
+    start: int
+    end: int
+    line: int
+
+
+def find_figure_tags(markdown: str, first_line: int = 1) -> list[FigureTag]:
+    """The figure tags of a page, in order; raises `TagError` for a malformed one."""
+    lines = LineIndex(markdown, first_line)
+    found = []
+    for tag in mdscan.tags(markdown, "figure"):
+        line = lines.line(tag.start)
+        args = _arguments(tag, line, 'write {% figure "name" param=value caption="..." %}')
+        if len(args.positional) != 1 or not isinstance(args.positional[0], str) or not args.positional[0]:
+            raise TagError(line, 'a figure tag names one figure first, in quotes: {% figure "shap-digit" ... %}')
+        caption = args.named.pop("caption", "")
+        label = args.named.pop("id", None)
+        if not isinstance(caption, str):
+            raise TagError(line, f"caption must be a quoted string, got {caption!r}")
+        if label is not None and (not isinstance(label, str) or not _LABEL.fullmatch(label)):
+            raise TagError(line, f"a figure's id starts with 'fig-' and holds letters, digits, - and _: got {label!r}")
+        before = markdown[markdown.rfind("\n", 0, tag.start) + 1 : tag.start]
+        after_end = markdown.find("\n", tag.end)
+        after = markdown[tag.end : len(markdown) if after_end < 0 else after_end]
+        if before.strip() or after.strip():
+            raise TagError(line, "a figure tag must stand on a line of its own")
+        found.append(FigureTag(args.positional[0], args.named, caption, label, tag.start, tag.end, line))
+    return found
+
+
+def find_value_tags(markdown: str, first_line: int = 1) -> list[ValueTag]:
+    """The value tags of a page, in order; raises `TagError` for a malformed one."""
+    lines = LineIndex(markdown, first_line)
+    found = []
+    for tag in mdscan.tags(markdown, "value"):
+        line = lines.line(tag.start)
+        args = _arguments(tag, line, '{% value "model.holdout_accuracy" %}')
+        spec = args.named.pop("format", None)
+        if len(args.positional) != 1 or not isinstance(args.positional[0], str) or args.named:
+            raise TagError(line, 'write {% value "model.holdout_accuracy" %} or add format=".2%"')
+        if spec is not None and not isinstance(spec, str):
+            raise TagError(line, f"format must be a quoted string such as \".2%\", got {spec!r}")
+        found.append(ValueTag(args.positional[0], spec, tag.start, tag.end, line))
+    return found
+
+
+def _arguments(tag: mdscan.Tag, line: int, usage: str) -> arguments.Arguments:
+    try:
+        return arguments.parse(tag.args)
+    except arguments.ArgumentError as error:
+        raise TagError(line, f"{{% {tag.name} %}}: {error}; {usage}") from None
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+@dataclass(frozen=True)
+class Download:
+    label: str  # the file's name as the reader sees it
+    url: str  # relative to the page
+    filename: str  # the name a download gets
+
+
+@dataclass(frozen=True)
+class FigureView:
+    """What the page shows of one computed figure."""
+
+    light: str  # URL of the light PNG relative to the page's source file
+    dark: str
+    width: int
+    height: int
+    alt: str
+    title: str  # one line on where the numbers come from, shown on hover
+    name: str
+    params: dict[str, Any]
+    made_from: Sequence[tuple[str, str]] = ()
+    libraries: dict[str, str] = field(default_factory=dict)
+    key: str = ""
+    source: str = ""  # the recipe's code
+    source_path: str = ""
+    downloads: Sequence[Download] = ()
+
+
+def _attr(value: str) -> str:
+    """A value safe inside attr_list's double quotes (which allow no escapes)."""
+    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace("}", "&#125;")
+
+
+def render_figure(tag: FigureTag, view: FigureView, anchor: str, number: str | None = None, indent: str = "") -> str:
+    """The Markdown (with md_in_html) of a figure: both palettes, the caption, how it was made."""
+    common = (
+        f'alt="{_attr(view.alt)}" title="{_attr(view.title)}" '
+        f'width="{view.width}" height="{view.height}" loading="lazy"'
+    )
+    caption = tag.caption
+    if number is not None:
+        caption = f'<span class="figure-number">{html.escape(number)}:</span> {caption}'.rstrip()
+    lines = [
+        f'<figure class="computed-figure" id="{anchor}" markdown>',
+        "",
+        f"![]({view.light}#only-light){{ {common} }}",
+        f"![]({view.dark}#only-dark){{ {common} }}",
+        "",
+    ]
+    if caption:
+        lines.append(f'<figcaption markdown="span">{caption}</figcaption>')
+    lines += ["</figure>", "", *how_made(view)]
+    return "\n".join(indent + line if line else line for line in lines)
+
+
+def how_made(view: FigureView) -> list[str]:
+    """The collapsed block under a figure: parameters, provenance, libraries, key, data, code."""
+    if not view.source:
+        return []
+    params = ", ".join(f"`{name}={arguments.literal(value)}`" for name, value in view.params.items())
+    lines = [
+        '<details class="figure-made" markdown>',
+        "<summary>How this figure was made</summary>",
+        "",
+        f"Drawn by the recipe `{view.name}` (`{view.source_path}`)" + (f" with {params}." if params else "."),
+    ]
+    if view.downloads:
+        links = ", ".join(
+            f'[{html.escape(d.label)}]({d.url}){{ download="{_attr(d.filename)}" }}' for d in view.downloads
+        )
+        lines.append(f"The data behind it: {links}.")
+    lines.append("")
+    lines += [f"- **{html.escape(what)}**: {html.escape(text)}" for what, text in view.made_from]
+    if view.libraries:
+        shown = ", ".join(f"{name} {version}" for name, version in view.libraries.items())
+        lines.append(f"- **libraries**: {html.escape(shown)}")
+    lines += [f"- **cache key**: `{view.key}`", "", "```python", *view.source.rstrip("\n").split("\n"), "```", ""]
+    return [*lines, "</details>"]
+
+
+def replace_figures(markdown: str, rendered: Sequence[tuple[FigureTag, str]]) -> str:
+    """`markdown` with each figure tag's whole line replaced by its rendering (already indented)."""
+    pieces, last = [], 0
+    for tag, text in rendered:
+        line_start = markdown.rfind("\n", 0, tag.start) + 1
+        pieces.append(markdown[last:line_start])
+        pieces.append("\n" + text + "\n")
+        last = tag.end
+    pieces.append(markdown[last:])
+    return "".join(pieces)
+
+
+def replace_values(markdown: str, rendered: Sequence[tuple[ValueTag, str]]) -> str:
+    """`markdown` with each value tag replaced by its formatted number, escaped for the page."""
+    pieces, last = [], 0
+    for tag, text in rendered:
+        pieces.append(markdown[last : tag.start])
+        pieces.append(html.escape(text))
+        last = tag.end
+    pieces.append(markdown[last:])
+    return "".join(pieces)
+
+
+def indent_of(markdown: str, tag: FigureTag) -> str:
+    """The white space before a figure tag on its line (inside a list item or an admonition)."""
+    return markdown[markdown.rfind("\n", 0, tag.start) + 1 : tag.start]

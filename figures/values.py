@@ -1,0 +1,105 @@
+"""Numbers that posts state about the model, read from the cache entries that recorded them.
+
+``{% value "model.holdout_accuracy" %}`` in a post becomes ``97.4%``: the number the
+model entry recorded when it was trained, so the prose can never go stale when the
+model is retrained. Each name says which step records it and what kind of number it is;
+the kind decides the default format (a share as ``97.4%``, a count as ``4,500``).
+``python -m figures values`` lists every name with its current value.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from figures.graph import Project
+
+KINDS = ("share", "count", "number", "seconds")
+
+
+class ValueNameError(ValueError):
+    """An unknown value name, or a format that does not apply; the message says which."""
+
+
+@dataclass(frozen=True)
+class Value:
+    """A number a step records: where it is (the step's meta, or its parameters) and its kind."""
+
+    name: str
+    step: str  # a step, or with `explains` the kind of explanation ("shap", "lime")
+    field: str  # a key of the entry's meta, or "params.<key>"
+    kind: str  # one of KINDS
+    help: str
+    needs_test_set: bool = False
+    explains: int | None = None  # the label of the explained test digit: the first one, as posts show it
+
+
+VALUES = (
+    Value("dataset.train_digits", "dataset", "train", "count", "digits the model is trained on"),
+    Value("dataset.holdout_digits", "dataset", "holdout", "count", "training digits kept aside to measure accuracy"),
+    Value("dataset.test_digits", "dataset", "test", "count", "digits of the official test set", True),
+    Value("model.holdout_accuracy", "model", "holdout_accuracy", "share", "accuracy on the held-out digits"),
+    Value("model.test_accuracy", "model", "test_accuracy", "share", "accuracy on the official test set", True),
+    Value("model.epochs", "model", "params.epochs", "count", "training epochs"),
+    Value("model.train_seconds", "model", "train_seconds", "seconds", "time spent training"),
+    Value("forest.holdout_accuracy", "forest", "accuracy", "share", "the random forest's held-out accuracy"),
+    Value("forest.trees", "forest", "trees", "count", "trees in the random forest"),
+    Value("shap.background", "shap", "background", "count", "training digits in SHAP's background", explains=7),
+    Value(
+        "shap.local_accuracy_error",
+        "shap",
+        "local_accuracy_error",
+        "number",
+        "largest gap between SHAP sum and logit, for the first test seven",
+        explains=7,
+    ),  # fmt: skip
+    Value("lime.fit_r2", "lime", "score", "number", "R² of LIME's local fit, for the first test seven", explains=7),
+    Value("lime.samples", "lime", "samples", "count", "perturbed images LIME asks the model about", explains=7),
+)
+
+
+def known(project: Project) -> dict[str, Value]:
+    """The values this site has: those of the official test set only when one is configured."""
+    has_test = project.settings.data.test_path is not None
+    return {value.name: value for value in VALUES if has_test or not value.needs_test_set}
+
+
+def lookup(project: Project, name: str) -> Value:
+    """The value called `name`; `ValueNameError` with a did-you-mean otherwise."""
+    values = known(project)
+    if name in values:
+        return values[name]
+    close = difflib.get_close_matches(name, list(values), n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    test = "" if project.settings.data.test_path else "; the official test set's values need data.test_path"
+    raise ValueNameError(f"unknown value '{name}'{hint} (known: {', '.join(sorted(values))}){test}")
+
+
+def step_of(project: Project, value: Value) -> str:
+    """The step whose entry records `value`, added to the graph if it is an explanation."""
+    return value.step if value.explains is None else project.explanation(value.step, value.explains)
+
+
+def read(entry, value: Value) -> float | int:
+    """The number itself, from a cache entry of the value's step."""
+    if value.field.startswith("params."):
+        return entry.record["params"][value.field.removeprefix("params.")]
+    return entry.meta[value.field]
+
+
+def formatted(number: float | int, kind: str, spec: str | None = None) -> str:
+    """`number` as prose shows it: by its kind, or by a Python format `spec` such as ``.2%``."""
+    if spec is not None:
+        try:
+            return format(number, spec)
+        except ValueError as error:
+            raise ValueNameError(f"format {spec!r} does not apply to {number!r}: {error}") from None
+    if kind == "share":
+        return f"{100 * number:.1f}%"
+    if kind == "count":
+        return f"{int(number):,}"
+    if kind == "seconds":
+        return f"{number:.0f} s"
+    return f"{number:.2f}" if abs(number) >= 0.01 or number == 0 else f"{number:.1e}"
