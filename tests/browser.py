@@ -27,6 +27,14 @@ ARGS = [
 ]
 BASE_PATH = "/explaining-machines/"  # the path of site_url, as GitHub Pages serves a project site
 
+# Runs in every page before its own scripts (Playwright injects it; no page policy applies to
+# it) and reports each Content-Security-Policy violation of the page to the test.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener('securitypolicyviolation', (e) => window.__cspViolation(
+    `${e.effectiveDirective} blocked ${e.blockedURI || '(empty)'} in ${e.sourceFile || e.documentURI}` +
+    `:${e.lineNumber}: ${JSON.stringify(e.sample)}`), true);
+"""
+
 
 class _SubPathHandler(SimpleHTTPRequestHandler):
     """Serves the site folder under BASE_PATH only; anything else is a 404, as on a real host."""
@@ -62,9 +70,12 @@ class Traffic:
     requests: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
     transferred: int = 0
 
     def attach(self, page) -> None:
+        page.expose_function("__cspViolation", lambda report: self.csp_violations.append(report))
+        page.add_init_script(REPORT_CSP_VIOLATIONS)
         page.on("request", lambda r: self.requests.append(r.url))
         page.on("requestfailed", lambda r: self.failures.append(f"{r.url}: {r.failure}"))
         page.on("response", lambda r: r.status >= 400 and self.failures.append(f"{r.url}: HTTP {r.status}"))
@@ -84,7 +95,17 @@ class Traffic:
         ]
         found += [f"failed request: {failure}" for failure in self.failures]
         found += [f"console error: {error}" for error in self.console_errors]
+        found += [f"CSP violation: {violation}" for violation in self.csp_violations]
         return found
+
+
+def open_page(browser, url: str, **context):
+    """A fresh context (no cache, light system palette) and page, with its traffic recorded."""
+    ctx = browser.new_context(color_scheme="light", **context)
+    page = ctx.new_page()
+    traffic = Traffic(origin=url.split(BASE_PATH)[0] + BASE_PATH)
+    traffic.attach(page)
+    return ctx, page, traffic
 
 
 def scroll_through(page) -> None:

@@ -89,6 +89,7 @@ hooks:
   - hooks/math_hook.py
   - hooks/citations_hook.py
   - hooks/figures_hook.py
+  - hooks/csp_hook.py
 markdown_extensions:
   - attr_list
   - md_in_html
@@ -156,3 +157,26 @@ def built(tmp_path_factory) -> tuple[Path, str, str]:
     assert second.returncode == 0, second.stdout
     assert snapshot(site / "docs") == docs_before  # the build never writes into docs/
     return site, first.stdout, second.stdout
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (``CHROMIUM`` names it), shared by the browser tests."""
+    from browser import ARGS, CHROMIUM
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: apt-get install chromium (.ci/run does)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def site_url(built):
+    """The real site, served from a sub-path as GitHub Pages serves it; its base URL."""
+    from browser import serve
+
+    with serve(built[0] / "site") as url:
+        yield url

@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 from browser import (
-    ARGS,
-    CHROMIUM,
-    Traffic,
     check_citations,
     check_footnotes,
     check_images,
     check_math,
+    open_page,
     scroll_through,
     serve,
     switch_palette,
@@ -48,33 +45,6 @@ AXE_RULES = [
     "link-name",
     "image-redundant-alt",
 ]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} not found: apt-get install chromium (.ci/run does)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="session")
-def site_url(built):
-    with serve(built[0] / "site") as url:
-        yield url
-
-
-def open_page(browser, url: str, **context):
-    """A fresh context (no cache, light system palette) and page, with its traffic recorded."""
-    ctx = browser.new_context(color_scheme="light", **context)
-    page = ctx.new_page()
-    traffic = Traffic(origin=url.split("/explaining-machines/")[0] + "/explaining-machines/")
-    traffic.attach(page)
-    return ctx, page, traffic
 
 
 @pytest.mark.parametrize("path", PAGES)
