@@ -297,7 +297,7 @@ _TYPES = {
         "misc",
     ),
     **dict.fromkeys(
-        ("video", "audio", "movie", "music", "image", "artwork", "letter", "legislation", "jurisdiction"),
+        ("video", "audio", "movie", "music", "image", "artwork", "letter", "legislation", "jurisdiction", "review"),
         "misc",
     ),
 }
@@ -445,7 +445,7 @@ def _rich(latex: str, notes: set[str] | None = None) -> Text:
         if not _MARKUP.search(latex):
             return Text.from_latex(latex)  # pybtex's reading: accents decoded, {braces} keep case
         return Text(*_LaTeX(latex, notes).parse())
-    except PybtexSyntaxError:  # unbalanced braces: show the field as written
+    except (PybtexSyntaxError, UnicodeDecodeError):  # unbalanced braces, a stray backslash: show it as written
         return Text(latex)
 
 
@@ -599,7 +599,14 @@ def _names(children, context, role):
     except KeyError:
         raise FieldIsMissing(role, entry) from None
     others = bool(persons) and _is_others(persons[-1])
-    named = [style.format_name(person, style.abbreviate_names) for person in persons[: -1 if others else None]]
+
+    def name(person: Person) -> Text:
+        try:
+            return style.format_name(person, style.abbreviate_names).format_data(context)
+        except UnicodeDecodeError:  # a stray backslash latexcodec cannot read: the name as written
+            return Text(str(person))
+
+    named = [name(person) for person in persons[: -1 if others else None]]
     if not others:
         return join(sep=", ", sep2=" and ", last_sep=", and ")[named].format_data(context)
     return Text(join(sep=", ")[named].format_data(context), ", et al." if len(named) > 1 else " et al.")
@@ -766,7 +773,10 @@ def _author_year_labels(keys: list[str], entries: dict[str, Entry]) -> dict[str,
 
 
 def _last_name(person: Person) -> str:
-    return " ".join(part.render(_TEXT) for part in person.rich_prelast_names + person.rich_last_names)
+    try:
+        return " ".join(part.render(_TEXT) for part in person.rich_prelast_names + person.rich_last_names)
+    except UnicodeDecodeError:  # a stray backslash latexcodec cannot read
+        return " ".join(person.prelast_names + person.last_names)
 
 
 def _plain(latex: str) -> str:
