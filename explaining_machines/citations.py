@@ -437,6 +437,11 @@ def render_citations(
     return PageCitations("".join(pieces), ordered, renderer.backlinks)
 
 
+# Brackets around numbered citations, as entities: a Markdown "[" would start a link, and
+# "\\[" at the start of a paragraph is display math to pymdownx.arithmatex.
+_OPEN, _CLOSE = "&#91;", "&#93;"
+
+
 class _Renderer:
     def __init__(self, references, targets, author_year: bool, page_token: str) -> None:
         self.references, self.targets, self.author_year = references, targets, author_year
@@ -455,7 +460,7 @@ class _Renderer:
         joined = (", " if plain and not self.author_year else "; ").join(items)
         if citation.context == "html":
             return f"({joined})" if self.author_year else f"[{joined}]"
-        return f"({joined})" if self.author_year else f"\\[{joined}\\]"
+        return f"({joined})" if self.author_year else f"{_OPEN}{joined}{_CLOSE}"
 
     def _item(self, item: CiteItem, context: str) -> str:
         if item.key in self.targets:
@@ -486,7 +491,7 @@ class _Renderer:
         if self.author_year:
             bracket = f"({bracket})"
         else:
-            bracket = f"[{bracket}]" if citation.context == "html" else f"\\[{bracket}\\]"
+            bracket = f"[{bracket}]" if citation.context == "html" else f"{_OPEN}{bracket}{_CLOSE}"
         return f"{names} {bracket}" if names else bracket
 
     def _link(self, key: str, shown: str, url: str, title: str, css: str, context: str, count: bool = True) -> str:
@@ -500,9 +505,7 @@ class _Renderer:
             self.backlinks.setdefault(key, []).append(cite_id)
         if context == "html":
             ident = f' id="{cite_id}"' if cite_id else ""
-            return (
-                f'<a class="{css}" href="{html.escape(url)}"{ident} title="{html.escape(title)}">{shown}</a>'
-            )
+            return f'<a class="{css}" href="{html.escape(url)}"{ident} title="{html.escape(title)}">{shown}</a>'
         ident = f"#{cite_id} " if cite_id else ""
         return f'[{shown}]({url} "{_md_title(title)}"){{{ident}.{css}}}'
 
@@ -515,6 +518,19 @@ def _join(prefix: str, link: str, suffix: str) -> str:
     if suffix:
         text += (", " if _LOCATOR_START.match(suffix) else " ") + suffix
     return text
+
+
+_ESCAPED_AT = re.compile(r"\\@")
+
+
+def unescape_at(markdown: str) -> str:
+    """``\\@word`` outside code as the text ``@word`` (Markdown itself keeps the backslash of ``\\@``)."""
+    pieces, last = [], 0
+    for match in mdscan.finditer_outside_code(_ESCAPED_AT, markdown):
+        pieces.append(markdown[last : match.start()])
+        last = match.start() + 1
+    pieces.append(markdown[last:])
+    return "".join(pieces)
 
 
 def render_reference_list(page: PageCitations, heading: str, *, numbered: bool) -> str:

@@ -51,11 +51,8 @@ def _bibtex_text(text: str) -> str:
 
 
 def _bibtex_name(name: str) -> str:
-    """A person ("Ada Lovelace") as BibTeX reads it; a name with no family part ("The editors")
-    stays whole, in braces, so that BibTeX does not take its last word for a surname."""
-    words = name.split()
-    if len(words) == 2 and all(w[:1].isupper() for w in words):
-        return f"{_bibtex_text(words[1])}, {_bibtex_text(words[0])}"
+    """An author's display name, whole and in braces: BibTeX then never mistakes a word of
+    "The editors" or "Maria de la Cruz" for a given name or a family name."""
     return "{" + _bibtex_text(name) + "}"
 
 

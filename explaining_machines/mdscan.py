@@ -29,6 +29,7 @@ _CONTAINER = re.compile(r"^(?P<indent> *)(?:[-*+]|\d+[.)]|!!!|\?\?\?\+?|===!?|//
 _INLINE = re.compile(r"(?P<escaped>\\[`{\\])|(?P<ticks>`+)|(?P<comment><!--)|(?P<tag>\{%)")
 _TAG_NAME = re.compile(r"\{%-?\s*(?P<name>[A-Za-z_][\w-]*)?")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_QUOTE = re.compile(r"^(?: {0,3}>[ ]?)+")
 # Python-Markdown's block-level tags: a line that opens one after a blank line starts a raw
 # HTML block, whose content Markdown does not read (unless it carries md_in_html's
 # `markdown` attribute); pre, script, style and textarea hold literal text.
@@ -102,8 +103,9 @@ def _blocks(text: str) -> Iterator[tuple[int, int, str]]:
     prev_code = False
     run_start = 0
     block: tuple[str, int, int, str] | None = None  # (tag, depth, start, kind) of an open HTML block
-    for line in text.splitlines(keepends=True):
-        start, offset = offset, offset + len(line)
+    for full_line in text.splitlines(keepends=True):
+        start, offset = offset, offset + len(full_line)
+        line = _QUOTE.sub("", full_line, count=1)  # inside a blockquote, blocks start after the ">"
         if block is not None:
             depth = block[1] + _depth_change(line, block[0])
             if depth > 0:
@@ -180,9 +182,7 @@ def _depth_change(line: str, tag: str) -> int:
     return opened - closed
 
 
-def _inline(
-    text: str, start: int, end: int, literal: list, tags: list[Tag], markers: list[tuple[int, int]]
-) -> None:
+def _inline(text: str, start: int, end: int, literal: list, tags: list[Tag], markers: list[tuple[int, int]]) -> None:
     """Scan a run of non-code lines from left to right for code spans, comments, tags and raw regions."""
     pos = start
     while True:

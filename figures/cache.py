@@ -118,7 +118,9 @@ class Cache:
                 log.info("%s: cached (%s), computed by a concurrent build", step, key[:12])
                 return entry
             if self.entry_dir(kind, key).is_dir():  # there, but it failed its checks
-                log.warning("%s: cached entry unusable, recomputing: %s", step, why)
+                # Info, not a warning: the output will be right, and a deploy built with --strict
+                # after restoring a truncated cache must not fail for it.
+                log.info("%s: cached entry unusable, recomputing: %s", step, why)
             else:
                 log.info("%s: computing (%s)", step, reason)
             self.sweep_temporaries(kind)

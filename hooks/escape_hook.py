@@ -1,25 +1,36 @@
-"""Escape the front-matter text that Material's templates print as markup.
+"""Front-matter text shown as text everywhere: in pages and in the RSS and JSON feeds.
 
 MkDocs' Jinja environment has autoescape off, and Material prints a page's title,
-description and tags into ``<title>``, ``<meta name="description">``, the header
-and the tag list as they are: a ``<script>`` in a description would run.
+description and tags into ``<title>``, ``<meta name="description">``, the header and
+the tag list as they are: a ``<script>`` in a description would run. The feeds need
+each value in the form their format defines: an RSS ``<description>`` and a JSON
+feed's ``content_html`` are HTML, so a description must be escaped before the RSS
+plugin takes it; titles and categories are plain text, so they must reach it unescaped.
 
 Events:
 
 * ``on_page_markdown`` (first, before Material's tags plugin stores them) escapes the tags.
-* ``on_page_content`` (after the RSS plugin, priority -75, took the plain text, which
-  it escapes for XML itself) escapes the title and description, once, for every
-  template that prints them. Later hooks that need the plain text unescape it.
+* ``on_page_content`` at -70 (before the RSS plugin, -75, takes the description) escapes
+  the description; at -80 (after it took the plain title) the title.
+* ``on_post_build`` (after the RSS plugin wrote the feeds) turns the tags back into
+  plain text in both feeds: the escaping was for Material's templates only.
 """
 
 from __future__ import annotations
 
 import html
+import json
+import re
+from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 
 PRINTED_RAW = ("title", "description")
+_ITEM = re.compile(r"<item>.*?</item>", re.DOTALL)
+_PLAIN_TEXT = re.compile(r"<(?P<tag>title|category)>(?P<text>[^<]*)</(?P=tag)>")  # plain text in RSS
 
 
 @event_priority(100)
@@ -29,9 +40,29 @@ def on_page_markdown(markdown: str, page: Page, **_) -> str:
     return markdown
 
 
-@event_priority(-80)
+@event_priority(-70)  # before the RSS plugin (-75) takes the description
 def on_page_content(output: str, page: Page, **_) -> str:
     for key in PRINTED_RAW:
         if isinstance(page.meta.get(key), str):
             page.meta[key] = html.escape(page.meta[key], quote=True)
     return output
+
+
+@event_priority(-100)  # after the RSS plugin has written the feeds
+def on_post_build(config: MkDocsConfig) -> None:
+    """Titles and tags are plain text in the feeds: undo the escaping that was for the pages."""
+    site = Path(config.site_dir)
+    for feed in site.glob("feed_json_*.json"):
+        data = json.loads(feed.read_text(encoding="utf-8"))
+        for item in data.get("items", []):
+            item["title"] = html.unescape(item.get("title") or "")
+            item["tags"] = [html.unescape(tag) for tag in item.get("tags") or []]
+        feed.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    for feed in site.glob("feed_rss_*.xml"):
+        text = _ITEM.sub(lambda item: _PLAIN_TEXT.sub(_plain, item.group()), feed.read_text(encoding="utf-8"))
+        feed.write_text(text, encoding="utf-8")
+
+
+def _plain(match: re.Match[str]) -> str:
+    # The XML holds our HTML escaping, escaped again for XML: undo both, escape for XML once.
+    return f"<{match['tag']}>{xml_escape(html.unescape(html.unescape(match['text'])))}</{match['tag']}>"

@@ -217,8 +217,10 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     rendered = []
     for tag in computed.find_figure_tags(markdown, first):
         entry = build.entries[build.project.figure_step(tag.name, tag.params)]
-        anchors[tag.name] = anchors.get(tag.name, 0) + 1
-        anchor = tag.label or f"figure-{tag.name}" + (f"-{anchors[tag.name]}" if anchors[tag.name] > 1 else "")
+        anchor = tag.label
+        if anchor is None:  # the first unlabelled figure of a name is figure-NAME, the next figure-NAME-2
+            anchors[tag.name] = anchors.get(tag.name, 0) + 1
+            anchor = f"figure-{tag.name}" + (f"-{anchors[tag.name]}" if anchors[tag.name] > 1 else "")
         indent = computed.indent_of(markdown, tag)
         view = _view(build.project, entry, page_dir)
         rendered.append((tag, computed.render_figure(tag, view, anchor, indent=indent)))

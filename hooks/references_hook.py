@@ -191,10 +191,10 @@ def _check_citations(file: File, build: _Build, pages: dict[str, xref.PageLabels
 
 
 def _known(page: _Page, pages: dict[str, xref.PageLabels]):
-    """Whether a word after @ is something this page can cite or refer to."""
-    labels = {name for labels in pages.values() for name in labels.labels}
+    """Whether a word after @ is something this page can cite or refer to. A word that starts
+    like a label (fig-, eq-, tbl-) always is: an unknown one must fail, not stay text."""
     entries = page.library.entries if page.library is not None else {}
-    return lambda key: key in entries or key in labels
+    return lambda key: key in entries or key.startswith(XREF_PREFIXES)
 
 
 def _authors(config: MkDocsConfig) -> dict[str, str]:
@@ -283,7 +283,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if info.post is not None:
         url = os.path.relpath(info.bib_file, os.path.dirname(page.file.src_uri) or ".")  # as Markdown links go
         markdown = markdown.rstrip("\n") + "\n\n" + citepost.section(info.post, url) + "\n"
-    return mdscan.strip_raw_markers(markdown)
+    return mdscan.strip_raw_markers(citations.unescape_at(markdown))
 
 
 def _cite(markdown: str, page: Page, info: _Page, build: _Build) -> str:

@@ -8,10 +8,14 @@ site works wherever this site is served. The link check then verifies the target
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
 from explaining_machines import urls
 
 
-def on_page_content(output: str, page: Page, **_) -> str:
-    return urls.rewrite(output, page.url)
+def on_page_content(output: str, page: Page, config: MkDocsConfig, **_) -> str:
+    base = urlsplit(config.site_url or "/").path or "/"
+    return urls.rewrite(output, page.url, base if base.endswith("/") else base + "/")

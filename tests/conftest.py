@@ -87,8 +87,11 @@ hooks:
   - hooks/escape_hook.py
   - hooks/meta_hook.py
   - hooks/math_hook.py
-  - hooks/citations_hook.py
+  - hooks/references_hook.py
   - hooks/figures_hook.py
+  - hooks/urls_hook.py
+  - hooks/jupyter_cache_hook.py
+  - hooks/links_hook.py
   - hooks/csp_hook.py
 markdown_extensions:
   - attr_list
@@ -97,6 +100,8 @@ markdown_extensions:
   - pymdownx.arithmatex:
       generic: true
   - pymdownx.superfences
+  - pymdownx.snippets:
+      check_paths: true
 extra:
   project:
     cache_dir: .cache-test
@@ -180,3 +185,32 @@ def site_url(built):
 
     with serve(built[0] / "site") as url:
         yield url
+
+
+BLOG_CONFIG = SMALL_CONFIG.replace(
+    "plugins:\n  - search\n",
+    """plugins:
+  - search
+  - tags
+  - blog:
+      authors_file: "{{blog}}/.authors.yml"
+  - rss:
+      match_path: "blog/posts/.*"
+      use_git: false
+      date_from_meta:
+        as_creation: date.created
+      categories:
+        - tags
+""",
+)
+# The avatar is inline, so a small blog needs no image file (and its link check stays clean).
+AVATAR = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='1' height='1'/%3E"
+
+
+def blog_site(folder: Path, posts: dict[str, str], bib: str | None = None, extra: str = "",
+              pages: dict[str, str] | None = None) -> Path:  # fmt: skip
+    """A site with Material's blog, its RSS feed, one author ('editors', "The Editors") and `posts`."""
+    authors = f'authors:\n  editors:\n    name: The Editors\n    description: Editors\n    avatar: "{AVATAR}"\n'
+    files = {"index.md": "# Home\n", "blog/index.md": "# Blog\n", "blog/.authors.yml": authors, **(pages or {})}
+    files.update({f"blog/posts/{name}": text for name, text in posts.items()})
+    return make_site(folder, files, extra, bib=bib, config=BLOG_CONFIG)

@@ -42,7 +42,7 @@ def items(text, keys=KEYS):
         ("[-@a]", [(CiteItem("a", suppress_author=True),)]),
         ("[@{odd.key.}]", [(CiteItem("odd.key."),)]),
         ("mail [me@example.org] here", []),
-        ("`{% cite \"a\" %}` and `[@a]`", []),
+        ('`{% cite "a" %}` and `[@a]`', []),
         ("\\[@a] is literal, \\@a too", []),
         ("{% raw %}[@a] {% cite a %}{% endraw %}", []),
         ("[@a; @b]: a citation followed by a colon", [(CiteItem("a"), CiteItem("b"))]),
@@ -144,9 +144,9 @@ def render(text, refs=REFS, author_year=False, **options):
 def test_render_numbered_links_and_backlinks():
     page = render("See [@b] and {% cite a b %}.")
     assert page.markdown == (
-        'See \\[[1](#ref-b "B &quot;quoted&quot; &lt;script&gt;"){#cite-b-1 .citation}\\] and '
-        '\\[[2](#ref-a "A &#40;text&#41;"){#cite-a-1 .citation}, '
-        '[1](#ref-b "B &quot;quoted&quot; &lt;script&gt;"){#cite-b-2 .citation}\\].'
+        'See &#91;[1](#ref-b "B &quot;quoted&quot; &lt;script&gt;"){#cite-b-1 .citation}&#93; and '
+        '&#91;[2](#ref-a "A &#40;text&#41;"){#cite-a-1 .citation}, '
+        '[1](#ref-b "B &quot;quoted&quot; &lt;script&gt;"){#cite-b-2 .citation}&#93;.'
     )
     assert page.backlinks == {"b": ["cite-b-1", "cite-b-2"], "a": ["cite-a-1"]}
     section = render_reference_list(page, "References", numbered=True)
@@ -159,13 +159,13 @@ def test_render_numbered_links_and_backlinks():
     ("text", "author_year", "expected"),
     [
         ("[see @a, p. 4; also @b]", False,
-         '\\[see [2](#ref-a "A &#40;text&#41;"){#cite-a-1 .citation}, p. 4; also [1](#ref-b "B &quot;quoted&quot; '
-         '&lt;script&gt;"){#cite-b-1 .citation}\\]'),
-        ("[@a and *passim*]", False, '\\[[2](#ref-a "A &#40;text&#41;"){#cite-a-1 .citation} and *passim*\\]'),
+         '&#91;see [2](#ref-a "A &#40;text&#41;"){#cite-a-1 .citation}, p. 4; also [1](#ref-b "B &quot;quoted&quot; '
+         '&lt;script&gt;"){#cite-b-1 .citation}&#93;'),
+        ("[@a and *passim*]", False, '&#91;[2](#ref-a "A &#40;text&#41;"){#cite-a-1 .citation} and *passim*&#93;'),
         ("[see @a, p. 4]", True, '(see [Rudin, 2019](#ref-a "A &#40;text&#41;"){#cite-a-1 .citation}, p. 4)'),
         ("[-@a]", True, '([2019](#ref-a "A &#40;text&#41;"){#cite-a-1 .citation})'),
-        ("@a says", False, 'Rudin \\[[2](#ref-a "A &#40;text&#41;"){#cite-a-1 .citation}\\] says'),
-        ("@a [p. 30] says", False, 'Rudin \\[[2](#ref-a "A &#40;text&#41;"){#cite-a-1 .citation}, p. 30\\] says'),
+        ("@a says", False, 'Rudin &#91;[2](#ref-a "A &#40;text&#41;"){#cite-a-1 .citation}&#93; says'),
+        ("@a [p. 30] says", False, 'Rudin &#91;[2](#ref-a "A &#40;text&#41;"){#cite-a-1 .citation}, p. 30&#93; says'),
         ("@a says", True, '[Rudin (2019)](#ref-a "A &#40;text&#41;"){#cite-a-1 .citation} says'),
         ("@a [p. 30] says", True, '[Rudin (2019, p. 30)](#ref-a "A &#40;text&#41;"){#cite-a-1 .citation} says'),
     ],
@@ -181,7 +181,7 @@ def test_inside_raw_html_a_citation_is_html_and_inside_link_text_a_plain_label()
     page = render('<div class="note">\nSee [@a].\n</div>\n\n[text with [@b]](https://x.org)\n')
     assert page.markdown == (
         '<div class="note">\nSee [<a class="citation" href="#ref-a" id="cite-a-1" title="A (text)">2</a>].\n'
-        "</div>\n\n[text with \\[1\\]](https://x.org)\n"
+        "</div>\n\n[text with &#91;1&#93;](https://x.org)\n"
     )
     assert page.backlinks == {"a": ["cite-a-1"]}  # no back-link to a citation that is no link
 
@@ -190,7 +190,7 @@ def test_cross_references_read_as_words():
     targets = {"fig-shap": Target("Figure 2", "#fig-shap", "SHAP values", "2")}
     page = render("As @fig-shap shows, and [see @fig-shap, panel b], and [-@fig-shap].", targets=targets)
     link = '[Figure 2](#fig-shap "SHAP values"){.crossref}'
-    assert page.markdown == f"As {link} shows, and see {link}, panel b, and [2](#fig-shap \"SHAP values\"){{.crossref}}."
+    assert page.markdown == f'As {link} shows, and see {link}, panel b, and [2](#fig-shap "SHAP values"){{.crossref}}.'
 
 
 def test_page_token_keeps_ids_of_two_excerpts_apart():
