@@ -110,9 +110,18 @@ def open_page(browser, url: str, **context):
 
 def scroll_through(page) -> None:
     """Scroll to the end and back so that lazy images load; wait until every shown image is done."""
+    # Each image is waited for while it is in view: a lazy image that the page scrolls past
+    # before Chromium has started its request would otherwise never load, and the wait hang.
     page.evaluate("""async () => {
         for (const img of document.querySelectorAll('img')) {
-            if (img.offsetParent !== null) { img.scrollIntoView(); await new Promise(r => setTimeout(r, 20)); }
+            if (img.offsetParent === null) continue;
+            img.scrollIntoView();
+            await new Promise(done => {
+                if (img.complete) return done();
+                img.addEventListener('load', done, {once: true});
+                img.addEventListener('error', done, {once: true});
+                setTimeout(done, 5000);
+            });
         }
         window.scrollTo(0, 0);
     }""")

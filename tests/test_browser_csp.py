@@ -35,9 +35,10 @@ def pages_of(site: Path) -> list[str]:
 
 def use_like_a_reader(page) -> None:
     """Search, hover a tooltip, copy code and click through the notebook's explorer, where the page has them."""
-    copy = page.locator(".md-code__button[data-md-type=copy]")  # Material's code copy
-    if copy.count():
-        copy.first.click()
+    code = page.locator("pre:has(.md-code__button[data-md-type=copy])").filter(visible=True)  # code copy
+    if code.count():
+        code.first.hover()  # the button shows while the pointer is over the code
+        code.first.locator(".md-code__button[data-md-type=copy]").click()
         page.locator(".md-dialog--active").wait_for(timeout=3000)  # "Copied to clipboard"
     notebook_copy = page.locator("clipboard-copy")  # the notebook template's own copy buttons
     if notebook_copy.count():
