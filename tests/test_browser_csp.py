@@ -107,6 +107,37 @@ def injected(built, tmp_path_factory):
         yield urls
 
 
+@pytest.fixture(scope="module")
+def styled(built, tmp_path_factory):
+    """A copy of the site whose post has a style attribute and a <style> that were there when
+    its policy was computed, as the build would have them (MathML can carry style=)."""
+    site = tmp_path_factory.mktemp("styled") / "site"
+    shutil.copytree(built[0] / "site", site)
+    post = site / POST / "index.html"
+    extra = (
+        '<p id="styled-attribute" style="color: rgb(1, 2, 3)">a</p>'
+        '<style>#styled-element { color: rgb(4, 5, 6) }</style><p id="styled-element">b</p>'
+    )
+    post.write_text(csp.protect(post.read_text().replace("</article>", extra + "</article>", 1))[0])
+    with serve(site) as url:
+        yield url
+
+
+def test_styles_in_the_page_when_its_policy_was_computed_apply(browser, styled):
+    ctx, page, traffic = open_page(browser, styled)
+    try:
+        page.goto(styled + POST, wait_until="load")
+        colours = page.evaluate(
+            "() => ['styled-attribute', 'styled-element'].map(i => getComputedStyle(document.getElementById(i)).color)"
+        )
+        page.wait_for_load_state("networkidle")
+        problems = traffic.problems()
+    finally:
+        ctx.close()
+    assert colours == ["rgb(1, 2, 3)", "rgb(4, 5, 6)"]
+    assert problems == []
+
+
 def ran(browser, url: str) -> tuple[list[str | None], list[str]]:
     """What the injected code did (after the page loaded, and after clicking its link), and the violations."""
     ctx, page, traffic = open_page(browser, url)
