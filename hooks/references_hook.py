@@ -67,9 +67,11 @@ class _Build:
 _build: _Build | None = None
 
 
-def _warn_once(build: _Build, message: str) -> None:
-    if message not in build.reported:
-        build.reported.add(message)
+def _warn_once(build: _Build, message: str, about: str | None = None) -> None:
+    """Log a warning once per build: a problem of an entry cited by several pages is one problem."""
+    about = about or message
+    if about not in build.reported:
+        build.reported.add(about)
         log.warning(message)
 
 
@@ -307,7 +309,7 @@ def _cite(markdown: str, page: Page, info: _Page, build: _Build) -> str:
         refs, problems = bibliography.format_references(cited, info.library, style=settings.style,
                                                         author_year=author_year)  # fmt: skip
         for problem in problems:
-            _warn_once(build, f"{problem} (cited in {info.where})")
+            _warn_once(build, f"{problem} (cited in {info.where})", about=str(problem))
     rendered = citations.render_citations(
         markdown, found, refs, author_year=author_year, targets=targets, page_token=_page_token(page.file.src_uri)
     )

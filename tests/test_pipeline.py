@@ -18,6 +18,7 @@ from explaining_machines.settings import load
 from figures import data, model, recipes, shap_values
 from figures import lime_segments as lime
 from figures.graph import Project
+from figures.keys import sha256_file
 from figures.recipes import pairwise_accuracy
 
 pytestmark = pytest.mark.slow
@@ -53,13 +54,14 @@ def test_training_is_deterministic(small, tmp_path):
 
 
 def test_shap_values_have_the_documented_shape_and_local_accuracy(small):
-    values = shap_values.load(small.used["shap"])
-    assert values["values"].shape == (5, 28, 28, 10) and values["expected"].shape == (10,)
+    explained = [shap_values.load(small.used[f"shap[digit={d}]"]) for d in (7, 3, 4, 8, 9)]
+    assert all(e["values"].shape == (28, 28, 10) and e["expected"].shape == (10,) for e in explained)
     net = model.load(small.used["model"])
-    logits = net.predict(model.as_input(values["images"]), verbose=0)
-    gap = np.abs(values["values"].sum(axis=(1, 2)) + values["expected"] - logits).max()
-    assert gap < shap_values.TOLERANCE
-    assert values["labels"].tolist() == [7, 3, 4, 8, 9]
+    logits = net.predict(model.as_input(np.stack([e["image"] for e in explained])), verbose=0)
+    sums = np.stack([e["values"].sum(axis=(0, 1)) + e["expected"] for e in explained])
+    assert np.abs(sums - logits).max() < shap_values.TOLERANCE
+    assert [int(e["label"]) for e in explained] == [7, 3, 4, 8, 9]
+    assert [int(e["predicted"]) for e in explained] == logits.argmax(1).tolist()
 
 
 def test_local_accuracy_check_catches_a_wrong_sum():
@@ -69,7 +71,7 @@ def test_local_accuracy_check_catches_a_wrong_sum():
 
 
 def test_lime_segments_cover_the_digit_and_weights_are_finite(small):
-    result = lime.load(small.used["lime"])
+    result = lime.load(small.used["lime[digit=7]"])
     segments, weights = result["segments"], result["weights"]
     assert segments.shape == (28, 28) and segments.min() == 0
     assert sorted(np.unique(segments)) == list(range(len(weights)))  # labels 0..n-1, none empty
@@ -92,7 +94,7 @@ def test_each_recipe_writes_two_palettes_of_one_size(small, name):
     assert (rgba_light[..., 3] > 0).mean() > 0.05  # not blank
     assert not np.array_equal(rgba_light, rgba_dark)  # the dark variant is drawn in its own colours
     assert len(entry.meta["alt"]) > 60
-    expected = "random forest" if name == "feature-importance" else "training digits"
+    expected = "trees" if name == "feature-importance" else "training digits"
     assert expected in entry.meta["provenance"]
     assert plt.get_fignums() == []  # the recipe left no pyplot figure open
 
@@ -134,3 +136,6 @@ class _At:
 
     def file(self, name: str):
         return self.path / name
+
+    def digest(self, name: str) -> str:
+        return sha256_file(self.path / name)

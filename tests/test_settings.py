@@ -81,3 +81,9 @@ def test_the_schema_lists_every_setting_with_what_it_accepts():
     assert rows["extra.project.model.epochs"] == "a whole number from 1 to 200"
     assert rows["extra.project.citations.style"] == "one of numbered, plain, unsrt, alpha"
     assert len(rows) == 21  # cache_dir, 5 citation, 5 data, 5 model and 5 figure settings
+
+
+def test_the_readme_lists_every_setting_with_what_it_accepts():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for key, accepts, _, _ in schema():
+        assert f"| `{key.removeprefix('extra.project.')}` | {accepts} |" in readme, key

@@ -1,13 +1,16 @@
-"""Confusion matrix of the classifier on the evaluation digits."""
+"""Confusion matrix of the classifier on the evaluation digits, as counts or as shares of each true label."""
 
 from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from figures import model, style
+from figures import export, model, style
 
 INPUTS = ("predictions",)
+PARAMETERS = {
+    "normalize": {"type": "bool", "default": False, "help": "show each row as shares of its true label"},
+}
 
 
 def load(inputs: dict, params: dict) -> dict:
@@ -17,29 +20,40 @@ def load(inputs: dict, params: dict) -> dict:
     return {"matrix": matrix}
 
 
-def draw(data: dict, params: dict, palette: style.Palette) -> Figure:
+def shown(data: dict, params: dict) -> np.ndarray:
+    """The matrix as drawn: counts, or with `normalize` each row divided by its total."""
     matrix = data["matrix"]
-    figure = Figure(figsize=(5.6, 4.8), layout="constrained")
+    if not params["normalize"]:
+        return matrix
+    totals = matrix.sum(axis=1, keepdims=True)
+    return np.divide(matrix, totals, out=np.zeros(matrix.shape), where=totals > 0)
+
+
+def draw(data: dict, params: dict, palette: style.Palette) -> Figure:
+    matrix = shown(data, params)
+    figure = Figure(figsize=(style.WIDTH, 9.3), layout="constrained")
     axes = figure.subplots()
-    image = axes.imshow(matrix, cmap=palette.sequential)
-    threshold = matrix.max() / 2
+    image = axes.imshow(matrix, cmap=palette.sequential, vmin=0, vmax=1 if params["normalize"] else None)
     for (row, col), count in np.ndenumerate(matrix):
         if count:
             axes.text(
                 col,
                 row,
-                str(count),
+                f"{count:.2f}" if params["normalize"] else str(count),
                 ha="center",
                 va="center",
-                fontsize=8,
-                color="white" if (count > threshold) == (palette.name == "light") else "black",
+                color=style.text_on(image.to_rgba(count)),  # the larger contrast with the cell
             )
     axes.set_xticks(range(10))
     axes.set_yticks(range(10))
+    axes.tick_params(length=0)
+    for spine in axes.spines.values():
+        spine.set_visible(False)
     axes.set_xlabel("predicted label")
     axes.set_ylabel("true label")
     axes.set_title("Confusion matrix")
-    figure.colorbar(image, ax=axes, label="digits").outline.set_visible(False)
+    label = "share of the true label's digits" if params["normalize"] else "digits"
+    figure.colorbar(image, ax=axes, label=label, fraction=0.05, aspect=25).outline.set_visible(False)
     return figure
 
 
@@ -48,7 +62,14 @@ def alt(data: dict, params: dict) -> str:
     off = matrix.copy()
     np.fill_diagonal(off, 0)
     true, predicted = np.unravel_index(off.argmax(), off.shape)
+    scale = "Each row is shown as shares of its true label. " if params["normalize"] else ""
     return (
         f"A 10 by 10 confusion matrix of {matrix.sum()} test digits: {np.trace(matrix)} lie on the diagonal "
-        f"(correct). The most frequent mistake is a true {true} predicted as {predicted} ({off.max()} times)."
+        f"(correct). {scale}The most frequent mistake is a true {true} predicted as {predicted} ({off.max()} times)."
     )
+
+
+def export_data(data: dict, params: dict) -> dict[str, bytes]:
+    """The matrix as drawn: rows are true labels, columns predicted labels."""
+    digits = list(range(10))
+    return {"confusion-matrix.csv": export.matrix_csv(shown(data, params), "true", "predicted", digits, digits)}

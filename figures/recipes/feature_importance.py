@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-from figures import forest, style
+from figures import export, forest, style
 
 INPUTS = ("forest",)
 
@@ -17,30 +18,20 @@ def load(inputs: dict, params: dict) -> dict:
 def draw(data: dict, params: dict, palette: style.Palette) -> Figure:
     order = np.argsort(data["impurity"])  # ascending: the largest bar ends on top
     names = [f"x{i}" for i in order]
-    figure = Figure(figsize=(6.4, 4.4), layout="constrained")
+    # Tall enough for twenty tick labels at the figures' one font size.
+    figure = Figure(figsize=(style.WIDTH, 0.36 * len(order) + 2.6), layout="constrained")
     left, right = figure.subplots(1, 2, sharey=True)
-    left.barh(
-        names,
-        data["impurity"][order],
-        xerr=data["impurity_std"][order],
-        color=palette.accent,
-        error_kw={"ecolor": palette.muted, "capsize": 2, "elinewidth": 1},
-    )
-    left.set_title("Mean decrease in impurity")
-    left.set_xlabel("importance (± std. across trees)")
-    right.barh(
-        names,
-        data["permutation"][order],
-        xerr=data["permutation_std"][order],
-        color=style.RED,
-        error_kw={"ecolor": palette.muted, "capsize": 2, "elinewidth": 1},
-    )
+    error = {"ecolor": palette.muted, "capsize": 3, "elinewidth": 1.5, "capthick": 1.5}
+    left.barh(names, data["impurity"][order], xerr=data["impurity_std"][order], color=palette.accent, error_kw=error)
+    left.set_title("Impurity decrease")
+    left.set_xlabel("mean ± std. across trees")
+    right.barh(names, data["permutation"][order], xerr=data["permutation_std"][order], color=style.RED, error_kw=error)
     right.set_title("Permutation importance")
-    right.set_xlabel("accuracy drop (± std. over 10 shuffles)")
+    right.set_xlabel("accuracy drop ± std.")
     for axes in (left, right):
-        axes.grid(axis="x", linewidth=0.5)
+        axes.grid(axis="x")
         axes.set_axisbelow(True)
-        axes.tick_params(axis="y", labelsize=8)
+        axes.xaxis.set_major_locator(MaxNLocator(nbins=3))
     left.set_ylabel("feature")
     return figure
 
@@ -52,3 +43,13 @@ def alt(data: dict, params: dict) -> str:
         f"Left: mean decrease in impurity with error bars for the spread across trees; the top three are "
         f"{', '.join(f'x{i}' for i in top)}. Right: permutation importance on held-out data for the same features."
     )
+
+
+def export_data(data: dict, params: dict) -> dict[str, bytes]:
+    """Both importances of each feature, with their spreads."""
+    header = ["feature", "impurity", "impurity_std", "permutation", "permutation_std"]
+    rows = (
+        [f"x{i}", data["impurity"][i], data["impurity_std"][i], data["permutation"][i], data["permutation_std"][i]]
+        for i in range(len(data["impurity"]))
+    )
+    return {"feature-importance.csv": export.csv_bytes(header, rows)}

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from figures import model, style
+from figures import export, model, style
 
 INPUTS = ("predictions",)
 PARAMETERS = {
-    "digits": {"type": "digits", "default": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], "help": "the digits compared, in order"},
+    "digits": {"type": "digits", "default": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], "min": 2, "help": "the digits compared"},
 }
 
 
@@ -42,22 +42,27 @@ def load(inputs: dict, params: dict) -> dict:
 def draw(data: dict, params: dict, palette: style.Palette) -> Figure:
     digits = list(params["digits"])
     matrix = pairwise(data["logits"], data["labels"], digits)
-    figure = Figure(figsize=(5.8, 4.9), layout="constrained")
+    norm = style.accuracy_norm()
+    figure = Figure(figsize=(style.WIDTH, 9.3), layout="constrained")
     axes = figure.subplots()
-    image = axes.imshow(matrix, cmap=palette.sequential, vmin=0.0, vmax=1.0, origin="lower")
+    image = axes.imshow(matrix, cmap=style.ACCURACY, norm=norm, origin="lower")
+    # Two decimals fit a cell of ten at this size; fewer digits compared, larger cells.
+    size = style.FONT if len(digits) >= 9 else style.TITLE
     for (row, col), value in np.ndenumerate(matrix):
         if not np.isnan(value):
-            light_text = (value > 0.5) == (palette.name == "light")
-            axes.text(
-                col, row, f"{value:.2f}", ha="center", va="center", fontsize=7, color="white" if light_text else "black"
-            )
+            cell = style.ACCURACY(float(norm(value)))
+            axes.text(col, row, f"{value:.2f}", ha="center", va="center", fontsize=size, color=style.text_on(cell))
     axes.set_xticks(range(len(digits)), [str(d) for d in digits])
     axes.set_yticks(range(len(digits)), [str(d) for d in digits])
+    axes.tick_params(length=0)
+    for spine in axes.spines.values():
+        spine.set_visible(False)
     axes.set_xlabel("digit_a")
     axes.set_ylabel("digit_b")
     axes.set_title("Accuracy")
-    bar = figure.colorbar(image, ax=axes)
-    bar.set_ticks([0.0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    bar = figure.colorbar(image, ax=axes, fraction=0.05, aspect=25)
+    # The stretched scale gives the top tenth as much room as 0.5 to 0.8: tick it there.
+    bar.set_ticks([0.0, 0.5, 0.8, 0.9, 0.95, 1.0], labels=["0.0", "0.5", "0.8", "0.9", "0.95", "1.0"])
     bar.outline.set_visible(False)
     return figure
 
@@ -69,6 +74,14 @@ def alt(data: dict, params: dict) -> str:
     j, i = np.unravel_index(np.nanargmin(off), off.shape)
     return (
         f"A heatmap titled Accuracy over digit pairs {digits[0]} to {digits[-1]}, digit_a on the x axis and digit_b "
-        f"on the y axis, each cell annotated with two decimals on a 0.0 to 1.0 colour scale. "
+        f"on the y axis, each cell annotated with two decimals on a 0.0 to 1.0 colour scale from dark red (0.0) "
+        f"through white (0.5) to dark blue (1.0), stretched near the ends so that 0.90 is a lighter blue than 1.00. "
         f"The hardest pair is {digits[i]} versus {digits[j]} at {off[j, i]:.2f}."
     )
+
+
+def export_data(data: dict, params: dict) -> dict[str, bytes]:
+    """The matrix as drawn: rows are digit_b, columns digit_a; the diagonal is the accuracy on the digit."""
+    digits = list(params["digits"])
+    matrix = pairwise(data["logits"], data["labels"], digits)
+    return {"pairwise-accuracy.csv": export.matrix_csv(matrix, "digit_b", "digit_a", digits, digits)}
