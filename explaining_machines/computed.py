@@ -95,7 +95,7 @@ def find_value_tags(markdown: str, first_line: int = 1) -> list[ValueTag]:
         if len(args.positional) != 1 or not isinstance(args.positional[0], str) or args.named:
             raise TagError(line, 'write {% value "model.holdout_accuracy" %} or add format=".2%"')
         if spec is not None and not isinstance(spec, str):
-            raise TagError(line, f"format must be a quoted string such as \".2%\", got {spec!r}")
+            raise TagError(line, f'format must be a quoted string such as ".2%", got {spec!r}')
         found.append(ValueTag(args.positional[0], spec, tag.start, tag.end, line))
     return found
 

@@ -126,7 +126,12 @@ def all_keys(p: Project) -> dict[str, str]:
         ({"figures": {"lime_samples": 500}}, {"lime[digit=7]", "figure:lime-digit"}),
         (
             {"figures": {"background": 80}},
-            {*(f"shap[digit={d}]" for d in (7, 3, 4, 8, 9)), "figure:shap-digit", "figure:shap-grid", "figure:lime-digit"},
+            {
+                *(f"shap[digit={d}]" for d in (7, 3, 4, 8, 9)),
+                "figure:shap-digit",
+                "figure:shap-grid",
+                "figure:lime-digit",
+            },
         ),
         (
             {"model": {"epochs": 3}},

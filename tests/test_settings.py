@@ -32,8 +32,10 @@ BAD = [
         "figures.publish: expected a mapping of site paths to figures, such as assets/lime.png: lime-digit digit=3, "
         "got ['a.png']",
     ),
-    ({"figures": {"digit": 7}}, "figures.digit: unknown setting; known settings: background, dpi, lime_samples, "
-                                "lime_segments, publish"),
+    (
+        {"figures": {"digit": 7}},
+        "figures.digit: unknown setting; known settings: background, dpi, lime_samples, lime_segments, publish",
+    ),
     ({"figures": {"background": 0}}, "figures.background: expected a whole number from 1 to 1000, got 0"),
     ({"figures": {"lime_samples": 5}}, "figures.lime_samples: expected a whole number from 10 to 100000, got 5"),
     ({"figures": {"lime_segments": 1}}, "figures.lime_segments: expected a whole number from 2 to 200, got 1"),
