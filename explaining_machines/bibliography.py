@@ -720,7 +720,8 @@ def format_references(
     keys = list(dict.fromkeys(cited))
     problems: list[Problem] = []
     entries = {key: _prepare(key, library, problems) for key in keys}
-    labels = _author_year_labels(keys, entries) if author_year else {}
+    names = {key: _who(key, entries[key]) for key in keys}
+    labels = _author_year_labels(keys, entries, names) if author_year else {}
     pybtex_style = _style(style)
     ordered = pybtex_style.sort(list(entries.values()))
     refs = {}
@@ -738,30 +739,47 @@ def format_references(
             label=labels.get(entry.key, formatted.label),
             html=formatted.text.render(_HTML).replace("\n", " "),
             text=formatted.text.render(_TEXT),
+            names=names[entry.key],
+            year=_plain(entry.fields.get("year", "n.d.")),
+            scholar=_scholar(entry),
         )
     if author_year:
         refs = dict(sorted(refs.items(), key=lambda item: (item[1].label.casefold(), item[0])))
     return refs, problems
 
 
-def _author_year_labels(keys: list[str], entries: dict[str, Entry]) -> dict[str, str]:
+def _who(key: str, entry: Entry) -> str:
+    """The authors as an in-text citation names them: "Molnar", "Rudin and Doe", "Smith et al."."""
+    people = entry.persons.get("author") or entry.persons.get("editor") or []
+    others = bool(people) and _is_others(people[-1])
+    names = [_last_name(person) for person in people[: -1 if others else None]]
+    if not names:
+        return _plain(entry.fields.get("organization", entry.fields.get("title", key)))
+    if len(names) > 2 or others:
+        return f"{names[0]} et al."
+    return " and ".join(names)
+
+
+def _scholar(entry: Entry) -> tuple[tuple[str, str], ...]:
+    """What Google Scholar reads of a cited entry, as (citation_ field, value) pairs."""
+    pairs = [("title", _plain(entry.fields.get("title", "")))]
+    for person in entry.persons.get("author", []):
+        if not _is_others(person):
+            first = " ".join(part.render(_TEXT) for part in person.rich_first_names + person.rich_middle_names)
+            pairs.append(("author", f"{_last_name(person)}, {first}".rstrip(", ")))
+    pairs.append(("publication_date", _plain(entry.fields.get("year", ""))))
+    venue = entry.fields.get("journal") or entry.fields.get("booktitle") or ""
+    pairs.append(("journal_title" if "journal" in entry.fields else "conference_title", _plain(venue)))
+    pairs += [("volume", _plain(entry.fields.get("volume", ""))), ("issue", _plain(entry.fields.get("number", "")))]
+    first, _, last = _plain(entry.fields.get("pages", "")).replace("–", "-").partition("-")
+    pairs += [("firstpage", first.strip()), ("lastpage", last.strip("- ")), ("doi", entry.fields.get("doi", ""))]
+    return tuple((name, value) for name, value in pairs if value)
+
+
+def _author_year_labels(keys: list[str], entries: dict[str, Entry], names: dict[str, str]) -> dict[str, str]:
     """Labels "Molnar, 2020", "Rudin and Doe, 2019", "Smith et al., 2019"; two entries with
     one label get 2019a, 2019b in order of citation, and so does the year their entries show."""
-    base = {}
-    for key in keys:
-        entry = entries[key]
-        people = entry.persons.get("author") or entry.persons.get("editor") or []
-        others = bool(people) and _is_others(people[-1])
-        names = [_last_name(person) for person in people[: -1 if others else None]]
-        if not names:
-            who = _plain(entry.fields.get("organization", entry.fields.get("title", key)))
-        elif len(names) > 2 or others:
-            who = f"{names[0]} et al."
-        elif len(names) == 2:
-            who = f"{names[0]} and {names[1]}"
-        else:
-            who = names[0]
-        base[key] = f"{who}, {_plain(entry.fields.get('year', 'n.d.'))}"
+    base = {key: f"{names[key]}, {_plain(entries[key].fields.get('year', 'n.d.'))}" for key in keys}
     labels = {}
     for key in keys:
         twins = [k for k in keys if base[k] == base[key]]

@@ -368,6 +368,7 @@ class Reference:
     text: str
     names: str = ""
     year: str = ""
+    scholar: tuple[tuple[str, str], ...] = ()  # (citation_ field, value) pairs for Google Scholar
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ class Post:
     url: str  # absolute, from site_url
     site: str  # the site's name
     slug: str
-    cited: Sequence[dict[str, str]] = field(default_factory=tuple)  # the post's references, as scholar fields
+    cited: Sequence[Sequence[tuple[str, str]]] = field(default_factory=tuple)  # each reference's scholar pairs
 
 
 def key(post: Post) -> str:
@@ -108,7 +108,7 @@ def scholar_tags(post: Post) -> list[tuple[str, str]]:
         ("citation_fulltext_html_url", post.url),
     ]
     for cited in post.cited:
-        parts = [f"citation_{name}={_scholar_value(value)}" for name, value in cited.items() if value]
+        parts = [f"citation_{name}={_scholar_value(value)}" for name, value in cited if value]
         tags.append(("citation_reference", "; ".join(parts)))
     return tags
 

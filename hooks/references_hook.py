@@ -22,6 +22,7 @@ Events:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 import re
@@ -316,14 +317,10 @@ def _cite(markdown: str, page: Page, info: _Page, build: _Build) -> str:
     if not rendered.references:
         return citations.remove_bibliography_markers(rendered.markdown)
     if info.post is not None:
-        info.post = citepost.Post(**{**info.post.__dict__, "cited": [_scholar(ref) for ref in rendered.references]})
+        cited = [ref.scholar or (("title", ref.text),) for ref in rendered.references]
+        info.post = dataclasses.replace(info.post, cited=cited)
     section = citations.render_reference_list(rendered, settings.heading, numbered=not author_year)
     return citations.place_reference_list(rendered.markdown, section)
-
-
-def _scholar(ref: citations.Reference) -> dict[str, str]:
-    """What Google Scholar reads of one reference: its plain text, as the title when nothing better is known."""
-    return {"title": ref.text}
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
