@@ -90,6 +90,7 @@ hooks:
   - hooks/references_hook.py
   - hooks/figures_hook.py
   - hooks/urls_hook.py
+  - hooks/excerpts_hook.py
   - hooks/jupyter_cache_hook.py
   - hooks/links_hook.py
   - hooks/csp_hook.py
