@@ -409,7 +409,15 @@ def _inherit(entry: Entry, library: Library, problems: list[Problem]) -> None:
 
 # --------------------------------------------------------------------------- LaTeX in fields
 
-_MARKUP = re.compile(r"\$|\\(?:emph|textit|textsl|textbf|url|href|LaTeX|TeX|em|it|sl|bf|itshape|bfseries)(?![A-Za-z])")
+_MARKUP = re.compile(
+    r"\$|\\(?:emph|textit|textsl|textbf|url|href|LaTeX|TeX|em|it|sl|bf|itshape|bfseries|mbox|hbox|text|textrm|"
+    r"textsf|texttt|textsc|textup|textnormal|noop|textasciigrave|textquotesingle)(?![A-Za-z])"
+)
+# Commands whose argument is shown as it is (a box, a font family), and the empty \noop{}
+# that reference managers use to sort ("{\noop{a}}Title"); a few symbols latexcodec lacks.
+_PLAIN_ARGUMENT = frozenset(("mbox", "hbox", "text", "textrm", "textsf", "texttt", "textsc", "textup", "textnormal"))
+_SYMBOLS = {"textasciigrave": "`", "textquotesingle": "'"}
+_UNKNOWN_COMMAND = re.compile(r"\\[A-Za-z]+")
 _TAGS = {"emph": "em", "textit": "i", "textsl": "i", "textbf": "b"}
 _SWITCHES = {"em": "em", "it": "i", "sl": "i", "itshape": "i", "bf": "b", "bfseries": "b"}
 _COMMAND = re.compile(r"\\(?:[A-Za-z]+|.?)", re.DOTALL)
@@ -442,11 +450,22 @@ def _rich(latex: str, notes: set[str] | None = None) -> Text:
     TeX math that cannot be rendered is shown as its source and described in `notes`.
     """
     try:
-        if not _MARKUP.search(latex):
-            return Text.from_latex(latex)  # pybtex's reading: accents decoded, {braces} keep case
-        return Text(*_LaTeX(latex, notes).parse())
+        # pybtex's own reading decodes accents and keeps {braced} case; markup needs ours.
+        text = Text(*_LaTeX(latex, notes).parse()) if _MARKUP.search(latex) else Text.from_latex(latex)
     except (PybtexSyntaxError, UnicodeDecodeError):  # unbalanced braces, a stray backslash: show it as written
         return Text(latex)
+    if notes is not None and "\\" in latex:  # a command neither pybtex nor this reader knows shows as written
+        notes.update(f"unknown LaTeX command {command}" for command in _UNKNOWN_COMMAND.findall(_outside_math(text)))
+    return text
+
+
+def _outside_math(text) -> str:
+    """The characters of rich text outside its math, where a backslash is TeX left unread."""
+    if isinstance(text, _Math):
+        return ""
+    if hasattr(text, "parts"):
+        return "".join(_outside_math(part) for part in text.parts)
+    return str(text)
 
 
 class _LaTeX:
@@ -481,6 +500,16 @@ class _LaTeX:
                 if name in _TAGS:
                     flush()
                     parts.append(Tag(_TAGS[name], _Kept(*self.argument())))
+                elif name in _PLAIN_ARGUMENT:
+                    flush()
+                    parts.append(_Kept(*self.argument()))
+                elif name == "noop":
+                    self.raw_argument()  # a sort key only: shown as nothing
+                elif name in _SYMBOLS:
+                    flush()
+                    if source.startswith("{}", self.pos):
+                        self.pos += 2
+                    parts.append(_Kept(_SYMBOLS[name]))
                 elif name in ("url", "href"):
                     flush()
                     url = _unescape_url(self.raw_argument())

@@ -44,15 +44,20 @@ from explaining_machines.mdscan import LineIndex
 KEY = r"\w(?:\w|[:.#$%&\-+?<>~/](?=\w))*"
 _BRACED_KEY = r"\{[^{}\s]+\}"
 _ITEM_KEY = re.compile(rf"(?P<dash>-?)@(?P<key>{KEY}|{_BRACED_KEY})")
-_IN_TEXT = re.compile(rf"(?<![\w@\\`\[-])@(?P<key>{KEY}|{_BRACED_KEY})")
-_IN_TEXT_LOCATOR = re.compile(r" ?\[(?P<locator>[^\[\]\n]*)\](?![(\[:])")
+# @key after a space or punctuation (an underscore too: _@key_ is an emphasised citation).
+_IN_TEXT = re.compile(rf"(?<![^\W_]|[@\\`\[/.:=-])@(?P<key>{KEY}|{_BRACED_KEY})")
+_IN_TEXT_LOCATOR = re.compile(r" ?\[(?P<locator>[^\[\]\n@]*)\](?![(\[:{{])")
 _LOCATOR_START = re.compile(
     r"(?:p|pp|page|pages|chap|chapter|sec|section|fig|figure|vol|volume|no|number|para|paragraph|line|"
     r"lines|col|column|part|book|note|verse|art|article|op|opus|sub verbo|s\.v|ch|fn|§|¶)\b\.?|\d",
     re.IGNORECASE,
 )
 _LIQUID_TOKEN = re.compile(r'"(?P<dq>[^"]*)"|\'(?P<sq>[^\']*)\'|(?P<comma>,)|(?P<word>[^\s,"\']+)')
-_LINK_TAIL = re.compile(r"\((?:[^()\n]|\([^()\n]*\))*\)|\[[^\]\n^][^\]\n]*\]")
+_LINK_TAIL = re.compile(r"\((?:[^()\n]|\([^()\n]*\))*\)|\[[^\]\n^][^\]\n]*\]|\{")
+# Where @ is part of an address, not a citation: link destinations, autolinks, bare URLs,
+# and the inside of HTML tags (their attributes cannot hold a link).
+_NOT_PROSE = re.compile(r"\]\([^)\n]*\)|<[a-z][a-z0-9+.-]*:[^>\s]*>|\b[a-z][a-z0-9+.-]*://[^\s<>()\[\]]+"
+                        r"|<[A-Za-z][^<>\n]*>", re.IGNORECASE)  # fmt: skip
 
 
 class CitationError(ValueError):
@@ -120,6 +125,9 @@ def find_citations(markdown: str, first_line: int = 1, keys: Callable[[str], boo
         line = lines.line(start)
         body = markdown[start + 1 : end - 1]
         tail = _LINK_TAIL.match(markdown, end)
+        if tail is not None and tail.group() == "{":
+            raise CitationError(line, f"'[{body}]{{' reads as a citation with attributes, which it cannot take; "
+                                      f"put a space after ']' if the braces are text")  # fmt: skip
         if tail is not None:  # [@a](url) or [@a][ref]: a link, or a citation glued to text?
             if keys is None or not any(keys(item.key) for item in _parse_pandoc(body, line)):
                 continue  # a link whose text happens to start with @ (a handle)
@@ -172,6 +180,12 @@ class _Regions:
         self._starts = [start for start, _ in scan.literal]
         self.html = scan.html
         self.links = _link_texts(text, self)
+        self.addresses = [(m.start(), m.end(), m.group().startswith("<") and m.group()[1:2] != "/")
+                          for m in _NOT_PROSE.finditer(text)]  # fmt: skip
+
+    def address(self, offset: int) -> tuple[int, int, bool] | None:
+        """The address or HTML tag around `offset`, if any: (start, end, is a tag)."""
+        return next((a for a in self.addresses if a[0] <= offset < a[1]), None)
 
     def is_literal(self, start: int, end: int) -> bool:
         i = bisect.bisect_right(self._starts, start) - 1
@@ -242,9 +256,17 @@ def _bracketed(text: str, regions: _Regions, lines: LineIndex) -> list[tuple[int
                 raise CitationError(lines.line(start), "unclosed '[@' citation: expected ']'")
             continue
         body = text[start + 1 : end - 1]
-        if re.search(r"(?:^|[\s;])-?@(?:[\s;]|$)", body) and not regions.is_literal(start, end):
+        if regions.is_literal(end - 1, end):
+            continue  # a bracket that closes inside code is no citation; code inside one is its text
+        if re.search(r"(?:^|[\s;])-?@(?:[\s;]|$)", body):
             raise CitationError(lines.line(start), f"empty citation key in '[{body}]'")
-        if regions.is_literal(start, end) or not _is_citation_body(body):
+        if not _is_citation_body(body):
+            continue
+        around = regions.address(start)
+        if around is not None:
+            if around[2]:  # inside an HTML tag: an attribute cannot hold a link
+                raise CitationError(lines.line(start), f"'[{body}]' stands inside an HTML tag, where no "
+                                                       "citation can link; write it outside the tag")  # fmt: skip
             continue
         if any(s < start < e for s, e in found):
             continue  # inside a citation already taken (a bracket in its suffix)
@@ -305,10 +327,12 @@ def _in_text(
         start = match.start()
         if regions.is_literal(start, match.end()) or any(s <= start < e for s, e in taken):
             continue
+        if regions.address(start) is not None:
+            continue  # an address (https://x.org/@someone) or inside an HTML tag
         key = _unbrace(match["key"])
         end = match.end()
         if not keys(key):
-            stripped = key.rstrip(".:")  # "@rudin2019stop." at the end of a sentence
+            stripped = key.rstrip(".:_")  # "@rudin2019stop." at a sentence's end, "_@key_" in emphasis
             if stripped == key or not keys(stripped):
                 continue
             key, end = stripped, start + 1 + len(stripped)
@@ -556,6 +580,26 @@ def bibliography_markers(markdown: str) -> list[mdscan.Tag]:
     return mdscan.tags(markdown, "bibliography")
 
 
+def check_bibliography_markers(markdown: str, first_line: int = 1) -> None:
+    """At most one ``{% bibliography %}``, alone on its line at its start; else `CitationError`:
+    anywhere else the reference list, a heading and a raw HTML list, cannot stand."""
+    lines = LineIndex(markdown, first_line)
+    markers = bibliography_markers(markdown)
+    if len(markers) > 1:
+        first, second = (lines.line(marker.start) for marker in markers[:2])
+        raise CitationError(second, f"'{{% bibliography %}}' is written twice: on line {first} and on line {second}")
+    for marker in markers:
+        line_start = markdown.rfind("\n", 0, marker.start) + 1
+        line_end = markdown.find("\n", marker.end)
+        if (
+            markdown[line_start : line_end if line_end >= 0 else len(markdown)].strip()
+            != markdown[marker.start : marker.end]
+            or marker.start != line_start
+        ):
+            raise CitationError(lines.line(marker.start), "'{% bibliography %}' must stand alone on a line, at its "
+                                                          "start, outside lists and other blocks")  # fmt: skip
+
+
 def place_reference_list(markdown: str, section: str) -> str:
     """Put the References section where the page writes ``{% bibliography %}``, else at the end."""
     markers = bibliography_markers(markdown)
@@ -577,7 +621,9 @@ def _md_text(text: str) -> str:
     return "".join(c if c.isalnum() or c in " ,;" else f"&#{ord(c)};" for c in text)
 
 
-_TITLE_UNSAFE = {"&": "&amp;", '"': "&quot;", "<": "&lt;", ">": "&gt;", "\\": "&#92;", "(": "&#40;", ")": "&#41;"}
+# "|" would split a table cell, "`" pair with a code span further on.
+_TITLE_UNSAFE = {"&": "&amp;", '"': "&quot;", "<": "&lt;", ">": "&gt;", "\\": "&#92;", "(": "&#40;", ")": "&#41;",
+                 "|": "&#124;", "`": "&#96;"}  # fmt: skip
 
 
 def _md_title(text: str) -> str:

@@ -45,7 +45,9 @@ def _ascii(text: str) -> str:
 
 def _bibtex_text(text: str) -> str:
     """Text safe inside a BibTeX field: the characters TeX treats specially are escaped."""
-    special = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "$": r"\$", "#": r"\#",
+    # Braces as commands: BibTeX counts a \\{ as a brace, so a lone one would end the field.
+    special = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "%": r"\%",
+               "&": r"\&", "$": r"\$", "#": r"\#",
                "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}  # fmt: skip
     return "".join(special.get(c, c) for c in text)
 

@@ -80,6 +80,11 @@ def find_figure_tags(markdown: str, first_line: int = 1) -> list[FigureTag]:
         after = markdown[tag.end : len(markdown) if after_end < 0 else after_end]
         if before.strip() or after.strip():
             raise TagError(line, "a figure tag must stand on a line of its own")
+        if before:  # md_in_html's <figure markdown> breaks inside a list item or an admonition
+            raise TagError(
+                line, "a figure tag must start its line, outside lists, admonitions and other indented blocks, "
+                "where its figure cannot be shown whole"
+            )  # fmt: skip
         found.append(FigureTag(args.positional[0], args.named, caption, label, tag.start, tag.end, line))
     return found
 

@@ -44,6 +44,27 @@ def key_line(raw: str, key: str) -> int | None:
     return None if found is None else match.group(1).count("\n", 0, found.start()) + 2
 
 
+class DuplicateKeyError(ValueError):
+    """A front-matter key given twice; `lines` are both, counted from 0 in the YAML block."""
+
+    def __init__(self, key: str, lines: tuple[int, int]) -> None:
+        super().__init__(key)
+        self.key, self.lines = key, lines
+
+
+class _UniqueKeys(yaml.SafeLoader):
+    """PyYAML keeps the last of two equal keys without a word; front matter must not."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, str) and key in seen:
+                raise DuplicateKeyError(key, (seen[key], key_node.start_mark.line))
+            seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)
+
+
 def check(raw: str) -> dict[str, Any]:
     """Parse the front matter; raises `FrontMatterError` where MkDocs would ignore it."""
     match = _YAML.match(raw)
@@ -52,7 +73,11 @@ def check(raw: str) -> dict[str, Any]:
             raise FrontMatterError(1, "front matter is not closed: expected a line '---'")
         return {}
     try:
-        data = yaml.safe_load(match.group(1))
+        data = yaml.load(match.group(1), Loader=_UniqueKeys)  # noqa: S506 - a SafeLoader subclass
+    except DuplicateKeyError as error:
+        first, second = (2 + line for line in error.lines)
+        message = f"'{error.key}' is given twice in the front matter (first on line {first})"
+        raise FrontMatterError(second, message) from None
     except ValueError as error:  # a date-like value that is no date: YAML's constructor gives no line
         line, value = _bad_date(match.group(1))
         raise FrontMatterError(line, f"'{value}' is not a valid date ({error})") from None

@@ -7,6 +7,7 @@ from MkDocs.
 from __future__ import annotations
 
 import html
+import re
 
 
 def open_graph(
@@ -38,3 +39,20 @@ def insert_into_head(page_html: str, lines: list[str]) -> str:
         return page_html
     block = "".join(f"    {line}\n" for line in lines)
     return page_html.replace("</head>", f"{block}  </head>", 1)
+
+
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def summary(page_html: str, limit: int = 300) -> str:
+    """The first paragraph of a page's content as plain text, cut at a word near `limit` characters.
+
+    For a page whose front matter gives no description: the feeds would otherwise show
+    the start of its Markdown, with the build's own markup in it.
+    """
+    for match in _PARAGRAPH.finditer(page_html):
+        text = " ".join(html.unescape(_TAG.sub("", match[1])).split())
+        if text:
+            return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+    return ""

@@ -25,7 +25,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
-_CONTAINER = re.compile(r"^(?P<indent> *)(?:[-*+]|\d+[.)]|!!!|\?\?\?\+?|===!?|///)(?:[ \t]|$)")
+# A block whose content is indented four spaces deeper: list items, admonitions, details,
+# content tabs, blocks, and footnote definitions (a note's second paragraph is no code).
+_CONTAINER = re.compile(r"^(?P<indent> *)(?:[-*+]|\d+[.)]|!!!|\?\?\?\+?|===!?|///|\[\^[^\]\s]+\]:)(?:[ \t]|$)")
 _INLINE = re.compile(r"(?P<escaped>\\[`{\\])|(?P<ticks>`+)|(?P<comment><!--)|(?P<tag>\{%)")
 _TAG_NAME = re.compile(r"\{%-?\s*(?P<name>[A-Za-z_][\w-]*)?")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")

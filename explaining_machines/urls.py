@@ -15,6 +15,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+_TAG = re.compile(r"<[A-Za-z][^<>]*>")
 _ATTRIBUTE = re.compile(
     r"""(?P<name>\b(?:href|src|srcset|poster|data)\s*=\s*)(?P<quote>["'])(?P<value>.*?)(?P=quote)""",
     re.IGNORECASE | re.DOTALL,
@@ -49,4 +50,7 @@ def rewrite(page_html: str, page_url: str, base: str = "/") -> str:
             value = relative_to_page(value, page_url, base)
         return f"{match['name']}{match['quote']}{value}{match['quote']}"
 
-    return _ATTRIBUTE.sub(attribute, page_html) if '="/' in page_html or "='/" in page_html else page_html
+    if '="/' not in page_html and "='/" not in page_html:
+        return page_html
+    # Only attributes of real tags: text that shows src="/x" (in code or prose) stays as written.
+    return _TAG.sub(lambda tag: _ATTRIBUTE.sub(attribute, tag.group()), page_html)

@@ -27,12 +27,13 @@ from explaining_machines.mdscan import LineIndex
 
 KINDS = {"fig": "Figure", "eq": "Equation", "tbl": "Table"}
 _EQUATION = re.compile(
-    r"^(?P<indent>[ \t]*)\$\$(?P<tex>(?:(?!\$\$).)+?)\$\$[ \t]*(?:\{#(?P<label>[^}\s]*)\})?[ \t]*$",
+    r"^(?P<indent>(?:[ \t]*>)*[ \t]*)\$\$(?P<tex>(?:(?!\$\$).)+?)\$\$[ \t]*(?:\{#(?P<label>[^}\s]*)\})?[ \t]*$",
     re.MULTILINE | re.DOTALL,
 )
 _TABLE_CAPTION = re.compile(r"^(?P<indent>[ \t]*)(?:Table)?:[ \t]+(?P<caption>.*?)[ \t]*\{#(?P<label>[^}\s]*)\}[ \t]*$")
 _LABEL = re.compile(r"(?:fig|eq|tbl)-[\w][\w-]*")
 _TAG = re.compile(r"\\tag\*?\{([^{}]*)\}")
+_STRAY_LABEL = re.compile(r"\{#(?P<kind>eq|tbl)-[^}\s]*\}")
 
 
 class XrefError(ValueError):
@@ -63,7 +64,7 @@ def find_labels(markdown: str, first_line: int = 1) -> list[Label]:
     found: list[Label] = []
     for tag in computed.find_figure_tags(markdown, first_line):
         if tag.label:
-            found.append(Label(tag.label, "fig", "", _plain(tag.caption), tag.line, tag.start, tag.end))
+            found.append(Label(tag.label, "fig", "", plain(tag.caption), tag.line, tag.start, tag.end))
     for match in mdscan.finditer_outside_code(_EQUATION, markdown):
         if match["label"] is not None:
             line = lines.line(match.end() - 1)
@@ -74,8 +75,17 @@ def find_labels(markdown: str, first_line: int = 1) -> list[Label]:
     for caption in _table_captions(markdown):
         line = lines.line(caption.start)
         _check(caption.match["label"], "tbl", line)
-        found.append(Label(caption.match["label"], "tbl", "", _plain(caption.match["caption"]), line,
+        if caption.match["indent"]:
+            raise XrefError(line, "a numbered table must start its line, outside lists, admonitions and other "
+                                  "indented blocks, where its caption cannot be shown")  # fmt: skip
+        found.append(Label(caption.match["label"], "tbl", "", plain(caption.match["caption"]), line,
                            caption.start, caption.end))  # fmt: skip
+    for match in mdscan.finditer_outside_code(_STRAY_LABEL, markdown):
+        if not any(label.start <= match.start() < label.end for label in found):
+            where = {"eq": "after the closing $$ of a display equation that starts its line",
+                     "tbl": "at the end of a caption line right before or after a table"}[match["kind"]]  # fmt: skip
+            raise XrefError(lines.line(match.start()), f"the label {match.group()} must stand {where}; "
+                                                       "here it would show as text")  # fmt: skip
     return _numbered(sorted(found, key=lambda label: label.start))
 
 
@@ -95,7 +105,8 @@ def _numbered(labels: list[Label]) -> list[Label]:
             raise XrefError(label.line, f"label '{label.name}' is defined twice: on line {seen[label.name].line} "
                                         f"and on line {label.line}")  # fmt: skip
         seen[label.name] = label
-        counts[label.kind] = counts.get(label.kind, 0) + 1
+        if not label.number:  # an equation with its own \tag does not step the count, as in LaTeX
+            counts[label.kind] = counts.get(label.kind, 0) + 1
         number = label.number or str(counts[label.kind])
         numbered.append(Label(label.name, label.kind, number, label.caption, label.line, label.start, label.end))
     return numbered
@@ -130,11 +141,18 @@ def _table_captions(markdown: str) -> list[_TableCaption]:
 
 
 def _table_next_to(lines: list[str], i: int) -> tuple[int, int] | None:
-    """The first and last line of the table right before or right after line `i`, across one blank line."""
-    for step in (-1, 1):
+    """The first and last line of the table that caption line `i` belongs to.
+
+    A table right next to the caption, with no blank line between, comes first (the one
+    after it, then the one before); else the table one blank line before it (a caption
+    after its table, as Quarto writes it), then the one one blank line after it.
+    """
+    for step, gap in ((1, 0), (-1, 0), (-1, 1), (1, 1)):
         j = i + step
-        if 0 <= j < len(lines) and not lines[j].strip():
+        if gap and 0 <= j < len(lines) and not lines[j].strip():
             j += step
+        elif gap:
+            continue
         if not (0 <= j < len(lines) and lines[j].lstrip().startswith("|")):
             continue
         k = j
@@ -144,7 +162,7 @@ def _table_next_to(lines: list[str], i: int) -> tuple[int, int] | None:
     return None
 
 
-def _plain(markdown: str) -> str:
+def plain(markdown: str) -> str:
     """Caption Markdown as plain text for a tooltip: no emphasis marks, links reduced to their text."""
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
     text = re.sub(r"\{%.*?%\}", "", text)

@@ -135,7 +135,7 @@ def _run(args: argparse.Namespace) -> int:
         for step in project.plan(targets):
             try:
                 project.ensure(step)
-            except (SelectionError, ArithmeticError, DataError) as error:
+            except (SelectionError, ArithmeticError) as error:  # about this step's own parameters
                 raise StepError(step, error) from None
             if args.json:
                 print(json.dumps({"ready": step}), flush=True)

@@ -2,7 +2,7 @@
 
 The compute function of every figure step. A recipe module (`figures.recipes`) defines
 ``load(inputs, params) -> data``, ``draw(data, params, palette) -> Figure``,
-``alt(data, params) -> str`` and ``export_data(data, params) -> {file name: bytes}``.
+``alt(data, params) -> str`` and, optionally, ``export_data(data, params) -> {file name: bytes}``.
 This module writes ``light.png`` and ``dark.png``, the exported data under ``data/``
 and the recipe's own source as ``recipe.py`` (so the page shows the code that drew
 the figure), and returns the alt text, the size and the provenance. Recipes build
@@ -35,7 +35,8 @@ def compute(inputs: dict, params: dict, out: Path, log) -> dict:
     if sizes["light"] != sizes["dark"]:
         raise RuntimeError(f"{params['recipe']}: light and dark variants differ in size {sizes}")
     (out / "data").mkdir()
-    exported = recipe.export_data(data, params)
+    export = getattr(recipe, "export_data", None)  # optional: a new recipe draws before it exports
+    exported = export(data, params) if export is not None else {}
     for name, content in exported.items():
         (out / "data" / name).write_bytes(content)
     (out / "recipe.py").write_text(inspect.getsource(recipe), encoding="utf-8")

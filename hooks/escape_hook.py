@@ -10,10 +10,11 @@ plugin takes it; titles and categories are plain text, so they must reach it une
 Events:
 
 * ``on_page_markdown`` (first, before Material's tags plugin stores them) escapes the tags.
-* ``on_page_content`` at -70 (before the RSS plugin, -75, takes the description) escapes
-  the description; at -80 (after it took the plain title) the title.
-* ``on_post_build`` (after the RSS plugin wrote the feeds) turns the tags back into
-  plain text in both feeds: the escaping was for Material's templates only.
+* ``on_page_content`` at -70 (before the RSS plugin, -75, takes them) gives a page
+  without a description the first paragraph of its content, and escapes the title and
+  the description.
+* ``on_post_build`` (after the RSS plugin wrote the feeds) turns titles and tags back
+  into plain text in both feeds: that escaping was for Material's templates only.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from xml.sax.saxutils import escape as xml_escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
+
+from explaining_machines import headmeta
 
 PRINTED_RAW = ("title", "description")
 _ITEM = re.compile(r"<item>.*?</item>", re.DOTALL)
@@ -42,6 +45,9 @@ def on_page_markdown(markdown: str, page: Page, **_) -> str:
 
 @event_priority(-70)  # before the RSS plugin (-75) takes the description
 def on_page_content(output: str, page: Page, **_) -> str:
+    if not isinstance(page.meta.get("description"), str):
+        # Without one, the RSS plugin would take the start of the page's Markdown, our markup in it.
+        page.meta["description"] = headmeta.summary(output)
     for key in PRINTED_RAW:
         if isinstance(page.meta.get(key), str):
             page.meta[key] = html.escape(page.meta[key], quote=True)

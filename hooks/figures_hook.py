@@ -155,7 +155,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def _located(build: _Build, error: WorkerError) -> str:
     """A child's error, named by the first tag whose figure or value needed the failed step."""
-    if error.step is not None:
+    if error.step is not None:  # a step chosen by a tag's parameters (a digit that is not there)
         for where, line, step in build.requests:
             if step == error.step or error.step in build.project.ancestors(step):
                 return f"{where}:{line}: {error}"

@@ -29,7 +29,9 @@ def _raise_located(error: mathml.MathError) -> None:
         raise PluginError(str(error))
     raw = page.file.content_string
     path = os.path.relpath(page.file.abs_src_path or page.file.src_uri, str(_state["root"]))
-    at = mdscan.find_outside_code(raw, error.tex)  # not an identical snippet in a code block
+    # The formula's first line as written: a formula in a list or a blockquote is indented there.
+    first = next((line.strip() for line in error.tex.splitlines() if line.strip()), error.tex)
+    at = mdscan.find_outside_code(raw, first)  # not an identical snippet in a code block
     where = path if at is None else f"{path}:{raw.count(chr(10), 0, at) + 1}"
     raise PluginError(f"{where}: {error}")
 

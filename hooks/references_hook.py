@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import os
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,19 +116,25 @@ def _read(file: File, settings: ProjectSettings, root: Path) -> _Page:
     lines = mdscan.LineIndex(body, first)
     try:
         for tag in mdscan.scan(body).tags:
+            if tag.name == "endraw":  # the one that ends a {% raw %} is part of it, never a tag
+                raise PluginError(
+                    f"{where}:{lines.line(tag.start)}: '{{% endraw %}}' without a '{{% raw %}}' before it"
+                )
             if tag.name not in KNOWN_TAGS:
                 known = ", ".join(name for name in KNOWN_TAGS if name != "endraw")
                 raise PluginError(
                     f"{where}:{lines.line(tag.start)}: unknown tag '{{% {tag.name} %}}' (known tags: {known}); "
                     "to show a tag as text, put it between {% raw %} and {% endraw %} or in backticks"
                 )
+        citations.check_bibliography_markers(body, first)
         labels = xref.find_labels(body, first)
     except mdscan.ScanError as error:
         raise PluginError(f"{where}:{lines.line(error.offset)}: {error.message}") from None
     except (xref.XrefError, citations.CitationError) as error:
         raise PluginError(f"{where}:{error.line}: {error.message}") from None
     meta = frontmatter.check(raw)
-    title = meta.get("title") if isinstance(meta.get("title"), str) else _first_heading(body) or file.name
+    heading = _first_heading(body)
+    title = meta.get("title") if isinstance(meta.get("title"), str) else xref.plain(heading) if heading else file.name
     library = None
     if "@" in body or "{%" in body:
         library = _library(file, meta, raw, settings, where, root)
@@ -227,8 +234,8 @@ def _add_post(file: File, page: _Page, config: MkDocsConfig, files: Files, autho
         site=config.site_name,
         slug=post.config.slug or Path(file.src_uri).stem,
     )
-    base = file.url if file.url.endswith("/") else os.path.dirname(file.url) + "/"
-    page.bib_file = f"{base}{citepost.key(page.post)}.bib".lstrip("/")
+    # Beside the post's page, named from its destination: its URL is percent-encoded.
+    page.bib_file = posixpath.join(posixpath.dirname(file.dest_uri), f"{citepost.key(page.post)}.bib")
     files.append(File.generated(config, page.bib_file, content=citepost.bibtex(page.post)))
 
 

@@ -135,6 +135,8 @@ def test_the_blog_index_excerpts_keep_working_links_and_unique_ids(tmp_path):
     assert 'href="2024/01/02/a/#eq-e"' in index
     ids = re.findall(r'\bid="(cite-[^"]+)"', index)
     assert len(ids) == 2 and len(set(ids)) == 2
+    every_id = re.findall(r'\sid="([^"]+)"', index)
+    assert len(every_id) == len(set(every_id)) and "eq-e-2" in every_id  # two excerpts, one label each
 
 
 def test_a_post_can_be_cited_from_its_head_its_section_and_its_bib_file(tmp_path):
@@ -351,3 +353,32 @@ def test_feeds_show_a_nasty_title_description_and_tag_as_text(tmp_path):
     content = _Scripts()
     content.feed(feed["content_html"])
     assert content.tags == []
+
+
+def test_a_post_without_description_reaches_the_feeds_as_plain_text(tmp_path):
+    body = "As @eq-e and [@rudin2019stop] show.\n\n$$ e $$ {#eq-e}\n"
+    site = blog_site(tmp_path / "s", {"a.md": post("A", body)})
+    built(site)
+    item = ET.parse(site / "site" / "feed_rss_created.xml").getroot().find("channel").find("item")
+    description = item.findtext("description")
+    assert description.startswith("As Equation 1 and [1] show.")
+    for leak in ("$$", "{.crossref", "&#91;", "](#", "\\tag"):
+        assert leak not in description
+
+
+def test_a_post_with_a_non_ascii_slug_has_a_bib_file_that_downloads(tmp_path):
+    site = blog_site(
+        tmp_path / "s", {"a.md": post("Über", "Text [@rudin2019stop].\n", extra="slug: über-erklärbarkeit\n")}
+    )
+    built(site)  # the link check of --strict follows the download link
+    assert list((site / "site").rglob("über-erklärbarkeit/*.bib"))
+
+
+def test_post_titles_are_plain_text_in_references_from_elsewhere(tmp_path):
+    front = "---\ndate: 2024-01-02\nauthors: [editors]\n---\n\n"
+    first = front + "# Post with *emph* and `code`\n\n$$ x $$ {#eq-x}\n\n[@rudin2019stop]\n"
+    second = post("B", "See @eq-x.\n", "2024-02-03")
+    site = blog_site(tmp_path / "s", {"a.md": first, "b.md": second})
+    built(site)
+    assert ">Equation 1 in <em>Post with emph and code</em></a>" in article(site, "blog/2024/02/03/b/index.html")
+    assert ">Post with emph and code</a>" in article(site, "references/index.html")
