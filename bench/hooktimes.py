@@ -54,7 +54,11 @@ def main(site: str) -> None:
             spent["hooks/math_hook.py"] += time.perf_counter() - started
 
     mathml.render_math = timed_math
-    build(config)
+    config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does before it builds
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
     print(json.dumps(dict(sorted(spent.items()))))
 
 

@@ -88,15 +88,14 @@ def without_hooks(site: Path) -> None:
 def scaled_site(source: Path, target: Path, pairs: int) -> Path:
     """A copy of the built site `source` (cache included) whose blog has `pairs` copies of each post.
 
-    Each copy gets its own slug and date, and its labels a suffix of its pair, so that the
-    why-explain copy of a pair refers to the figure of the visual guide of the same pair.
+    The originals stay (the home page links to them); each copy gets its own slug and
+    date, and its labels a suffix of its pair, so that the why-explain copy of a pair
+    refers to the figure of the visual guide of the same pair.
     """
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("site"))
     posts = target / "docs" / "blog" / "posts"
     originals = {path.stem: path.read_text() for path in sorted(posts.glob("*.md"))}
-    for path in posts.glob("*.md"):
-        path.unlink()
-    for i in range(pairs):
+    for i in range(1, pairs):
         for stem, text in originals.items():
             text = re.sub(r"\b((?:fig|eq|tbl)-[\w-]+)", rf"\1-c{i}", text)
             text = re.sub(r"^slug: .*$", f"slug: {stem}-{i}", text, count=1, flags=re.MULTILINE)

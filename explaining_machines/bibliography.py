@@ -410,15 +410,16 @@ def _inherit(entry: Entry, library: Library, problems: list[Problem]) -> None:
 # --------------------------------------------------------------------------- LaTeX in fields
 
 _MARKUP = re.compile(
-    r"\$|\\(?:emph|textit|textsl|textbf|url|href|LaTeX|TeX|em|it|sl|bf|itshape|bfseries|mbox|hbox|text|textrm|"
-    r"textsf|texttt|textsc|textup|textnormal|noop|textasciigrave|textquotesingle)(?![A-Za-z])"
+    r"\$|\\[{}]|\\(?:emph|textit|textsl|textbf|url|href|LaTeX|TeX|em|it|sl|bf|itshape|bfseries|mbox|hbox|text|textrm|"
+    r"textsf|texttt|textsc|textup|textnormal|noop|textasciigrave|textquotesingle|textsubscript|textsuperscript)"
+    r"(?![A-Za-z])"
 )
 # Commands whose argument is shown as it is (a box, a font family), and the empty \noop{}
 # that reference managers use to sort ("{\noop{a}}Title"); a few symbols latexcodec lacks.
 _PLAIN_ARGUMENT = frozenset(("mbox", "hbox", "text", "textrm", "textsf", "texttt", "textsc", "textup", "textnormal"))
 _SYMBOLS = {"textasciigrave": "`", "textquotesingle": "'"}
 _UNKNOWN_COMMAND = re.compile(r"\\[A-Za-z]+")
-_TAGS = {"emph": "em", "textit": "i", "textsl": "i", "textbf": "b"}
+_TAGS = {"emph": "em", "textit": "i", "textsl": "i", "textbf": "b", "textsubscript": "sub", "textsuperscript": "sup"}
 _SWITCHES = {"em": "em", "it": "i", "sl": "i", "itshape": "i", "bf": "b", "bfseries": "b"}
 _COMMAND = re.compile(r"\\(?:[A-Za-z]+|.?)", re.DOTALL)
 _SPECIAL = re.compile(r"[\\${}]")
@@ -470,8 +471,9 @@ def _outside_math(text) -> str:
 
 class _LaTeX:
     """A reader for the markup and math found in .bib fields: ``\\emph{}``, ``\\textit{}``,
-    ``\\textbf{}``, ``{\\em ...}``, ``{\\it ...}``, ``\\url{}``, ``\\href{}{}``, ``\\LaTeX``,
-    ``\\TeX`` and ``$...$``. The text between them is left to pybtex (`Text.from_latex`)."""
+    ``\\textbf{}``, ``\\textsubscript{}``, ``\\textsuperscript{}``, ``{\\em ...}``, ``{\\it ...}``,
+    ``\\url{}``, ``\\href{}{}``, ``\\LaTeX``, ``\\TeX`` and ``$...$``. The text between them is
+    left to pybtex (`Text.from_latex`)."""
 
     def __init__(self, source: str, notes: set[str] | None) -> None:
         self.source = source
@@ -526,6 +528,9 @@ class _LaTeX:
                     parts.append(Tag(_SWITCHES[name], _Kept(*self.parse(in_group))))
                 elif name == "$":  # latexcodec leaves \$ as it is
                     plain.append(name)
+                elif name in ("{", "}"):  # a brace shown as such; pybtex would open or close a group
+                    flush()
+                    parts.append(_Kept(name))
                 else:  # left to pybtex, with an accent's argument: \'{e}
                     plain.append(command)
                     if source.startswith("{", self.pos):
@@ -561,14 +566,19 @@ class _LaTeX:
             self.pos += 1
 
     def raw_group(self) -> str:
-        """The braced group at the position, braces included, as written."""
-        depth, start = 0, self.pos
-        for end in range(start, len(self.source)):
-            depth += {"{": 1, "}": -1}.get(self.source[end], 0)
+        """The braced group at the position, braces included, as written (\\{ and \\} are no braces)."""
+        source, depth, start = self.source, 0, self.pos
+        end = start
+        while end < len(source):
+            if source[end] == "\\":
+                end += 2
+                continue
+            depth += {"{": 1, "}": -1}.get(source[end], 0)
+            end += 1
             if depth == 0:
                 break
-        self.pos = end + 1
-        return self.source[start : self.pos]
+        self.pos = min(end, len(source))
+        return source[start : self.pos]
 
     def raw_argument(self) -> str:
         self.skip_spaces()

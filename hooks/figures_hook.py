@@ -2,8 +2,9 @@
 
 Events:
 
-* ``on_config`` opens the figure project (`figures`) from the validated settings and
-  checks the stable addresses of ``figures.publish``.
+* ``on_config`` opens the figure project (`figures`) from the validated settings,
+  checks the stable addresses of ``figures.publish`` and adds `computed.CodeExtension`,
+  which puts each recipe's highlighted source into its "How this figure was made" block.
 * ``on_serve`` watches the ``figures`` package, so that editing a recipe rebuilds the site.
 * ``on_files`` (before mkdocs-jupyter, which must wrap the executed notebook, not its
   source) reads every page's ``{% figure %}`` and ``{% value %}`` tags: an unknown name,
@@ -70,6 +71,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         base = snippets.get("base_path", ["."])
         base = [base] if isinstance(base, str) else list(base)
         snippets["base_path"] = [str(Path(figures.__file__).resolve().parent.parent), *base]
+    if not any(isinstance(extension, computed.CodeExtension) for extension in config.markdown_extensions):
+        config.markdown_extensions.append(computed.CodeExtension())  # pages and blog excerpts alike
     return config
 
 

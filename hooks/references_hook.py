@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import logging
 import os
 import posixpath
 import re
@@ -69,12 +70,18 @@ class _Build:
 _build: _Build | None = None
 
 
-def _warn_once(build: _Build, message: str, about: str | None = None) -> None:
+def _warn_once(build: _Build, message: str, about: str | None = None, level: int = logging.WARNING) -> None:
     """Log a warning once per build: a problem of an entry cited by several pages is one problem."""
     about = about or message
     if about not in build.reported:
         build.reported.add(about)
-        log.warning(message)
+        log.log(level, message)
+
+
+def _bib_problem(build: _Build, message: str, about: str | None = None) -> None:
+    """A problem of a .bib file, once per build, at the level `citations.bib_problems` sets."""
+    level = logging.INFO if build.settings.citations.bib_problems == "info" else logging.WARNING
+    _warn_once(build, message, about, level)
 
 
 @event_priority(-60)  # after Material's blog (-50) has set each post's URL
@@ -177,7 +184,7 @@ def _check_citations(file: File, build: _Build, pages: dict[str, xref.PageLabels
     if page.library is None:
         return
     for problem in page.library.problems:
-        _warn_once(build, str(problem))
+        _bib_problem(build, str(problem))
     raw = file.content_string
     body = "".join(raw.splitlines(keepends=True)[page.first_line - 1 :])
     keys = _known(page, pages)
@@ -252,7 +259,7 @@ def _site_references(build: _Build, site_page: str, urls: dict[str, str]) -> str
     style = build.settings.citations
     refs, problems = bibliography.format_references(list(citing), library, style=style.style, author_year=True)
     for problem in problems:
-        _warn_once(build, str(problem))
+        _bib_problem(build, str(problem))
     here = _page_url(site_page)
     entries = []
     for key, ref in refs.items():
@@ -317,7 +324,7 @@ def _cite(markdown: str, page: Page, info: _Page, build: _Build) -> str:
         refs, problems = bibliography.format_references(cited, info.library, style=settings.style,
                                                         author_year=author_year)  # fmt: skip
         for problem in problems:
-            _warn_once(build, f"{problem} (cited in {info.where})", about=str(problem))
+            _bib_problem(build, f"{problem} (cited in {info.where})", about=str(problem))
     rendered = citations.render_citations(
         markdown, found, refs, author_year=author_year, targets=targets, page_token=_page_token(page.file.src_uri)
     )

@@ -397,6 +397,9 @@ def test_editors_and_others_read_et_al(tmp_path):
         (r"A {\em new} way", 'A <span class="bibtex-protected"><em>new</em></span> way', "A new way"),
         (r"A {\it new} way", 'A <span class="bibtex-protected"><i>new</i></span> way', "A new way"),
         (r"\emph{a \textbf{b} c}", "<em>a <b>b</b> c</em>", "a b c"),
+        (r"Al\textsubscript{0.4}Ga\textsubscript{\emph{x}}N", "Al<sub>0.4</sub>Ga<sub><em>x</em></sub>N", "Al0.4GaxN"),
+        (r"E = mc\textsuperscript{2}", "E = mc<sup>2</sup>", "E = mc2"),
+        (r"Al\_\{x\} and {\{1\}}", 'Al_{x} and <span class="bibtex-protected">{1}</span>', "Al_{x} and {1}"),
         (
             r"see \url{https://example.org/a\_b?x=1&y=2}",
             'see <a href="https://example.org/a_b?x=1&amp;y=2">https://example.org/a_b?x=1&amp;y=2</a>',

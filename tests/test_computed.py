@@ -6,13 +6,14 @@ once; each test copies it with its cache and builds what it changes.
 from __future__ import annotations
 
 import csv
+import html as htmllib
 import io
 import re
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import code_copy, make_site, mkdocs
+from conftest import ROOT, code_copy, make_site, mkdocs
 
 pytestmark = pytest.mark.slow
 
@@ -102,7 +103,11 @@ def test_every_figure_says_how_it_was_made_with_its_data(computed):
         (link,) = re.findall(r'download="[^"]+" href="([^"]+)"', block)
         rows = list(csv.reader(io.StringIO((computed / "site" / link).read_text())))
         assert len(rows) > 10 and all(len(row) == len(rows[0]) for row in rows)
-        assert '<div class="highlight"><pre>' in block  # the recipe's source
+        # The recipe's source, highlighted, whole, as the file the build ran.
+        code = re.search(r'<div class="language-python highlight"><pre><span></span><code>(.*?)</code>', block, re.S)
+        recipe = re.search(r"\(<code>(figures/recipes/\w+\.py)</code>\)", block)[1]
+        assert "<span class=" in code[1]
+        assert htmllib.unescape(re.sub(r"<[^>]+>", "", code[1])) == (ROOT / recipe).read_text()
     assert "with <code>digit=3</code>, <code>index=0</code>, <code>misclassified=false</code>" in html
 
 

@@ -49,7 +49,8 @@ BAD = [
     ({"citations": {"bibliography": [1]}}, "citations.bibliography: expected a path or a list of paths, got [1]"),
     (
         {"citations": {"colour": "red"}},
-        "citations.colour: unknown setting; known settings: bibliography, heading, labels, site_page, style",
+        "citations.colour: unknown setting; known settings: "
+        "bib_problems, bibliography, heading, labels, site_page, style",
     ),
 ]
 
@@ -82,7 +83,7 @@ def test_the_schema_lists_every_setting_with_what_it_accepts():
     rows = {key: accepts for key, accepts, _, _ in schema()}
     assert rows["extra.project.model.epochs"] == "a whole number from 1 to 200"
     assert rows["extra.project.citations.style"] == "one of numbered, plain, unsrt, alpha"
-    assert len(rows) == 21  # cache_dir, 5 citation, 5 data, 5 model and 5 figure settings
+    assert len(rows) == 22  # cache_dir, 6 citation, 5 data, 5 model and 5 figure settings
 
 
 def test_the_readme_lists_every_setting_with_what_it_accepts():

@@ -13,7 +13,7 @@ from html import escape as html_escape
 from pathlib import Path
 
 import pytest
-from conftest import OFFLINE, ROOT, can_go_offline, mkdocs, snapshot
+from conftest import OFFLINE, ROOT, can_go_offline, make_site, mkdocs, snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -283,3 +283,36 @@ def test_shap_local_accuracy_on_the_real_model(built):
     assert all(e["values"].shape == (28, 28, 10) for e in explained)
     assert np.abs(sums - logits).max() < shap_values.TOLERANCE
     assert model_entry.meta["holdout_accuracy"] > 0.95
+
+
+def test_a_real_bibliography_of_506_entries(small_site, tmp_path):
+    """A researcher's Zotero library (tests/data/bib/README.md), every entry cited on one page:
+    the page lists them all, and its problems are all reported in one build, with their lines."""
+    bib = (ROOT / "tests" / "data" / "bib" / "zotero-export.bib").read_text()
+    keys = re.findall(r"^@\w+\{([^,\s]+),", bib, flags=re.MULTILINE)
+    assert len(keys) == 506
+    lines = "".join(f"- [@{key}]\n" for key in keys)
+    site = small_site({"index.md": f"# Everything\n\n{lines}"}, bib=bib)
+    result = mkdocs(site)
+    assert result.returncode == 0, result.stdout
+    assert "Traceback" not in result.stdout
+    html = page(site, "index.html")
+    listed = re.search(r'<ol class="references">(.*?)</ol>', html, re.DOTALL)[1]
+    assert listed.count("<li id=") == 506
+    assert "\\textsubscript" not in listed and "<sub>" in listed  # markup rendered, not leaked
+    warnings = [line for line in result.stdout.splitlines() if line.startswith("WARNING")]
+    assert warnings and all(re.match(r"WARNING -  citations: references\.bib:\d+: entry '", w) for w in warnings)
+    # Each problem once, whatever the number of pages or lists that show its entry.
+    assert len(set(warnings)) == len(warnings)
+
+    strict = mkdocs(site, "--strict")
+    assert strict.returncode == 1
+    assert [line for line in strict.stdout.splitlines() if line.startswith("WARNING")] == warnings
+    assert f"Aborted with {len(warnings)} warnings in strict mode!" in strict.stdout
+
+    accepted = "    citations:\n      bib_problems: info\n"  # for authors who take their references as they are
+    informational = make_site(tmp_path / "informational", {"index.md": f"# Everything\n\n{lines}"}, accepted, bib=bib)
+    quiet = mkdocs(informational, "--strict")
+    assert quiet.returncode == 0, quiet.stdout
+    logged = [line for line in quiet.stdout.splitlines() if "references.bib:" in line]
+    assert [line.replace("INFO    -", "WARNING -") for line in logged] == warnings
