@@ -81,8 +81,13 @@ def records(cache: Path) -> dict[str, dict]:
 
 
 def without_hooks(site: Path) -> None:
+    """No hooks, and no nav entry for the page they generate (the site-wide References)."""
     config = (site / "mkdocs.yml").read_text()
-    (site / "mkdocs.yml").write_text(re.sub(r"\nhooks:\n(  - .*\n)+", "\nhooks: []\n", config))
+    config = re.sub(r"\nhooks:\n(  - .*\n)+", "\nhooks: []\n", config)
+    config, count = re.subn(r"\n  - References: references\.md\n", "\n", config)
+    if count != 1:
+        sys.exit("bench: cannot find the References page in the nav of mkdocs.yml")
+    (site / "mkdocs.yml").write_text(config)
 
 
 def scaled_site(source: Path, target: Path, pairs: int) -> Path:

@@ -11,6 +11,8 @@ cannot drift apart. Imports nothing from MkDocs.
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +49,13 @@ class Arguments:
 
 def parse_value(text: str) -> Any:
     """One YAML flow value: a number, true/false, a quoted string or a list of those."""
+    value = _read(text)
+    return copy.deepcopy(value) if isinstance(value, list) else value  # the caller may change its list
+
+
+@functools.lru_cache(maxsize=4096)
+def _read(text: str) -> Any:
+    """`parse_value`, once per distinct text: a blog repeats its tags' values in every post."""
     try:
         value = yaml.load(text, Loader=_FlowLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as error:

@@ -81,6 +81,7 @@ class Problem:
     line: int  # 1-based
     message: str
     column: int | None = None  # 1-based, for syntax errors
+    key: str | None = None  # the entry it is about, when it is about one
 
     def __str__(self) -> str:
         where = f"{self.display}:{self.line}" + (f":{self.column}" if self.column else "")
@@ -337,7 +338,9 @@ def _prepare(key: str, library: Library, problems: list[Problem]) -> Entry:
     elif kind not in _STANDARD_TYPES:
         if kind not in _TYPES:
             display, line = library.where(key)
-            problems.append(Problem(display, line, f"entry '{key}' has the unknown type '{kind}'; shown as misc"))
+            problems.append(
+                Problem(display, line, f"entry '{key}' has the unknown type '{kind}'; shown as misc", key=key)
+            )
         kind = _TYPES.get(kind, "misc")
     shown = _TYPE_KEYS.get(fields.get("type", "").lower())
     if shown:
@@ -387,7 +390,7 @@ def _inherit(entry: Entry, library: Library, problems: list[Problem]) -> None:
         if found is None:
             display, line = library.where(entry.key)
             message = f"entry '{entry.key}' has crossref '{target}', which is not in {library.sources}"
-            problems.append(Problem(display, line, message + "; nothing is inherited"))
+            problems.append(Problem(display, line, message + "; nothing is inherited", key=entry.key))
             return
         if found.lower() in seen:  # a crossref loop
             return
@@ -771,8 +774,11 @@ def format_references(
             if name == "editor" and not entry.persons.get("author"):
                 name = "author' or 'editor"
             message = f"entry '{entry.key}' has no '{name}' field, which style '{style}' needs; shown without it"
-            problems.append(Problem(display, line, message))
-        problems.extend(Problem(display, line, f"entry '{entry.key}': {note}; shown as TeX") for note in sorted(notes))
+            problems.append(Problem(display, line, message, key=entry.key))
+        problems.extend(
+            Problem(display, line, f"entry '{entry.key}': {note}; shown as TeX", key=entry.key)
+            for note in sorted(notes)
+        )
         refs[entry.key] = Reference(
             key=entry.key,
             label=labels.get(entry.key, formatted.label),

@@ -37,7 +37,8 @@ import hashlib
 import html
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+
+from explaining_machines import htmlpass
 
 # Directive -> sources, in the order they are written. Hashes are added per page.
 POLICY: dict[str, tuple[str, ...]] = {
@@ -133,15 +134,14 @@ def _excerpt(text: str, width: int = 80) -> str:
     return repr(flat if len(flat) <= width else flat[: width - 1] + "…")
 
 
-class _Finder(HTMLParser):
+class InlineReader(htmlpass.Reader):
     """Collects inline scripts, styles and attributes; `html.parser` reads <script>/<style> as raw text."""
 
     def __init__(self) -> None:
-        super().__init__()
         self.found = Inline()
         self._open: tuple[str, list[str]] | None = None  # (tag, pieces of its text) while inside one
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def starttag(self, tag: str, attrs: list[tuple[str, str | None]], line: int) -> None:
         values = {name: value or "" for name, value in attrs}
         for name, value in values.items():
             if name == "style":
@@ -153,16 +153,11 @@ class _Finder(HTMLParser):
         if tag == "style" or (tag == "script" and "src" not in values and _runs(values)):
             self._open = (tag, [])
 
-    # A browser ignores the slash of <script/>: what follows, up to </script>, is its text.
-    # html.parser does not read that text as raw; it is collected anyway (its hash then
-    # matches nothing known, so the script is reported and, as it must be, not allowed).
-    handle_startendtag = handle_starttag
-
-    def handle_data(self, data: str) -> None:
+    def data(self, text: str) -> None:
         if self._open is not None:
-            self._open[1].append(data)
+            self._open[1].append(text)
 
-    def handle_endtag(self, tag: str) -> None:
+    def endtag(self, tag: str) -> None:
         if self._open is not None and tag == self._open[0]:
             text = "".join(self._open[1])
             (self.found.scripts if tag == "script" else self.found.styles).append(text)
@@ -179,10 +174,9 @@ def _runs(attributes: dict[str, str]) -> bool:
 
 def find_inline(page_html: str) -> Inline:
     """Every inline script, style and style attribute in `page_html`, in document order."""
-    finder = _Finder()
-    finder.feed(page_html)
-    finder.close()
-    return finder.found
+    reader = InlineReader()
+    htmlpass.read(page_html, reader)
+    return reader.found
 
 
 def policy(inline: Inline) -> str:
@@ -205,14 +199,17 @@ def meta_tag(policy_text: str) -> str:
     return f'<meta http-equiv="{META_NAME}" content="{html.escape(policy_text, quote=False)}">'
 
 
-def protect(page_html: str) -> tuple[str, Inline]:
+def protect(page_html: str, *readers: htmlpass.Reader) -> tuple[str, Inline]:
     """`page_html` with its policy as the first tag of ``<head>`` (after ``<meta charset>``).
 
     Idempotent: a policy tag that this function added before is replaced. Returns the
     new HTML and what the page has inline (for warnings about what will not run).
+    `readers` read the page in the same parse (`htmlpass`); in the new HTML, everything
+    after the policy tag is one line further down (`moved_down_from`).
     """
     page_html = _OUR_META.sub("", page_html)
-    inline = find_inline(page_html)
+    inline = InlineReader()
+    htmlpass.read(page_html, inline, *readers)
     head = _HEAD.search(page_html)
     if head is not None:
         # <meta charset> must stay in the first 1024 bytes: the policy goes right after it.
@@ -224,7 +221,14 @@ def protect(page_html: str) -> tuple[str, Inline]:
         at = doctype.end() if doctype else 0
     line_start = page_html.rfind("\n", 0, at) + 1
     indent = re.match(r"[ \t]*", page_html[line_start:at]).group() if head is not None else ""
-    return page_html[:at] + "\n" + indent + meta_tag(policy(inline)) + page_html[at:], inline
+    return page_html[:at] + "\n" + indent + meta_tag(policy(inline.found)) + page_html[at:], inline.found
+
+
+def moved_down_from(protected_html: str) -> int:
+    """The first line of the page `protect` was given whose tags its policy tag moved down
+    one line: the line of ``<head>`` (only ``<html>``, ``<head>`` and ``<meta charset>``
+    stand before the policy tag there)."""
+    return protected_html.count("\n", 0, _OUR_META.search(protected_html).start()) + 1
 
 
 def has_policy(page_html: str) -> bool:

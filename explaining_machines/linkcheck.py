@@ -9,23 +9,25 @@ the site folder, when its ``#fragment`` names no ``id`` (or ``<a name>``) of the
 page it points at, or when it leaves the site's path (``/elsewhere/`` under a site
 served at ``/sub/``). Links to other hosts and other schemes are never fetched.
 
-Each page is parsed once, with the standard library's `html.parser`; the ids of a
-page that is only a link target are read the first time a link needs them. Imports
+Each page is parsed once, with the standard library's `html.parser`, and most pages
+not even that: what the Content-Security-Policy's pass over a rendered page read of it
+is remembered (`remember`). The ids of a page that is only a link target are read the
+first time a link needs them. Imports
 nothing from MkDocs.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from html.parser import HTMLParser
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
-from explaining_machines import mdscan
+from explaining_machines import htmlpass, mdscan
 
 # Attributes that hold one URL, on any element. ``<base href>`` is left out: it changes
 # how the others resolve rather than linking anywhere (MkDocs and Material never write one).
@@ -87,14 +89,14 @@ class BrokenLink:
         return f"outside the site: {self.target} is not under {self.base}"
 
 
-class _Collector(HTMLParser):
+class LinkReader(htmlpass.Reader):
+    """Collects the links and ids of a page (`htmlpass`)."""
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.links: list[Link] = []
         self.ids: set[str] = set()
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        line = self.getpos()[0]
+    def starttag(self, tag: str, attrs: list[tuple[str, str | None]], line: int) -> None:
         named = URL_ATTRIBUTES_OF.get(tag, frozenset())
         for name, value in attrs:
             if value is None:
@@ -106,13 +108,40 @@ class _Collector(HTMLParser):
             elif name == "srcset" and tag in ("img", "source"):
                 self.links.extend(Link(url, line, tag, name) for url in srcset_urls(value))
 
+    def parsed(self, moved_down_from: int | None = None) -> ParsedPage:
+        """The page's links and ids; with `moved_down_from`, the links from that line on are
+        one line further down (the page was read before a line break was added there)."""
+        links = self.links
+        if moved_down_from is not None:
+            links = [replace(link, line=link.line + 1) if link.line >= moved_down_from else link for link in links]
+        return ParsedPage(tuple(links), frozenset(self.ids))
+
 
 def parse(text: str) -> ParsedPage:
     """The links and ids of one HTML page."""
-    collector = _Collector()
-    collector.feed(text)
-    collector.close()
-    return ParsedPage(tuple(collector.links), frozenset(collector.ids))
+    reader = LinkReader()
+    htmlpass.read(text, reader)
+    return reader.parsed()
+
+
+# Pages read already, by the digest of their text: the Content-Security-Policy reads every
+# page MkDocs renders, and its links and ids with it (`remember`), so the check that runs
+# once the site is written parses only the files that no such pass read.
+_remembered: dict[bytes, ParsedPage] = {}
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def remember(text: str, parsed: ParsedPage) -> None:
+    """Keep what `text`, a page as it will be written, holds, for `Site.page` to use."""
+    _remembered[_digest(text)] = parsed
+
+
+def forget() -> None:
+    """Drop the remembered pages (at the end of a build: `mkdocs serve` builds again)."""
+    _remembered.clear()
 
 
 _SPACE = " \t\n\r\f"
@@ -185,7 +214,8 @@ class Site:
         parsed = self._parsed.get(name)
         if parsed is None:
             text = (self.folder / name).read_text(encoding="utf-8", errors="replace")
-            parsed = self._parsed[name] = parse(text)
+            parsed = _remembered.get(_digest(text)) or parse(text)
+            self._parsed[name] = parsed
         return parsed
 
     def check(self, pages: Iterable[str]) -> list[BrokenLink]:

@@ -8,7 +8,8 @@ Events:
 * ``on_post_page``, last of all (priority -100, after every plugin and hook that still
   changes the HTML, such as the head tags), puts the policy computed from the final
   HTML first in ``<head>``, and warns, naming the page, about inline code that the
-  policy stops from running.
+  policy stops from running. The links and ids of the page are read in the same parse
+  and remembered for the link check (`linkcheck.remember`).
 * ``on_post_build``, last of all too, does the same for every other ``.html`` file in
   the site: 404.html (a theme template, which never passes through ``on_post_page``)
   and HTML files copied from docs/ as they are. Then every HTML file carries it.
@@ -23,7 +24,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.pages import Page
 
-from explaining_machines import csp
+from explaining_machines import csp, linkcheck
 
 log = get_plugin_logger("csp")
 _state: dict = {"serve": False, "done": set()}
@@ -34,9 +35,11 @@ def on_startup(command: str, **_) -> None:
 
 
 def _protect(html: str, where: str) -> str:
-    protected, inline = csp.protect(html)
+    links = linkcheck.LinkReader()  # read in the same parse, for the link check (hooks/links_hook.py)
+    protected, inline = csp.protect(html, links)
     for problem in inline.blocked():
         log.warning("%s: %s; the Content-Security-Policy stops it from running", where, problem)
+    linkcheck.remember(protected, links.parsed(csp.moved_down_from(protected)))
     return protected
 
 

@@ -52,10 +52,12 @@ def on_post_build(config: MkDocsConfig) -> None:
             log.warning(message)
     finally:
         _pages.clear()
+        linkcheck.forget()
 
 
 def on_build_error(error: Exception, **_) -> None:
     _pages.clear()
+    linkcheck.forget()
 
 
 def _messages(broken: list[linkcheck.BrokenLink], docs: str) -> list[str]:

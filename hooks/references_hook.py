@@ -258,8 +258,9 @@ def _site_references(build: _Build, site_page: str, urls: dict[str, str]) -> str
     library = bibliography.Library([bib for lib in dict.fromkeys(first.values()) for bib in lib.files])
     style = build.settings.citations
     refs, problems = bibliography.format_references(list(citing), library, style=style.style, author_year=True)
-    for problem in problems:
-        _bib_problem(build, str(problem))
+    for problem in problems:  # logged before any page is rendered, so it names the pages that cite the entry
+        where = [page.where for _, page in citing.get(problem.key or "", [])]
+        _bib_problem(build, f"{problem}{_cited_in(where)}", about=str(problem))
     here = _page_url(site_page)
     entries = []
     for key, ref in refs.items():
@@ -267,6 +268,14 @@ def _site_references(build: _Build, site_page: str, urls: dict[str, str]) -> str
                  for uri, page in citing[key]]  # fmt: skip
         entries.append(sitebib.SiteEntry(ref, links))
     return sitebib.page(entries)
+
+
+def _cited_in(pages: list[str]) -> str:
+    """`` (cited in docs/a.md)``, `` (cited in docs/a.md and 2 other pages)``, or nothing."""
+    if not pages:
+        return ""
+    more = len(pages) - 1
+    return f" (cited in {pages[0]}" + (f" and {more} other page{'s' * (more > 1)})" if more else ")")
 
 
 def _page_url(src_uri: str) -> str:
@@ -324,7 +333,7 @@ def _cite(markdown: str, page: Page, info: _Page, build: _Build) -> str:
         refs, problems = bibliography.format_references(cited, info.library, style=settings.style,
                                                         author_year=author_year)  # fmt: skip
         for problem in problems:
-            _bib_problem(build, f"{problem} (cited in {info.where})", about=str(problem))
+            _bib_problem(build, f"{problem}{_cited_in([info.where])}", about=str(problem))
     rendered = citations.render_citations(
         markdown, found, refs, author_year=author_year, targets=targets, page_token=_page_token(page.file.src_uri)
     )

@@ -189,7 +189,7 @@ def test_checks_catch_a_missing_image_citation_target_and_footnote(browser, brok
     assert any(p.startswith("image did not load: ") and "shap-digit" in p for p in images)
     assert "fig-shap-seven: " in " ".join(images)
     assert [p for p in citations if "rudin2019stop" in p] == [
-        "cite-rudin2019stop-1: target #ref-rudin2019stop does not exist"
+        "cite-visual-guide-rudin2019stop-1: target #ref-rudin2019stop does not exist"
     ]
     assert footnotes == ["footnote #fn:shapley: the note does not exist"]
     assert any("shap-digit" in p and "HTTP 404" in p for p in network)

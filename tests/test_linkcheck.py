@@ -238,6 +238,45 @@ def test_each_page_is_read_once(site, monkeypatch):
     assert sorted(reads) == ["index.html", "many.html"]
 
 
+# ------------------------------------------------------------------ one parse shared with the CSP
+
+PAGES = {
+    "head and charset on their own lines": (
+        '<!doctype html>\n<html>\n  <head>\n    <meta charset="utf-8">\n    <link rel="icon" href="a.png">\n'
+        '  </head>\n  <body><a href="#x" id="x">x</a>\n<img src="b.png"></body>\n</html>\n'
+    ),
+    "a link on the line of <head>": '<html><head><meta charset="utf-8"><link href="a.css"></head>\n<a href="b"></a>',
+    "head without charset": '<html>\n<head><link rel="icon" href="a.png">\n<script src="s.js"></script></head>\n'
+    '<body><a href="c/">c</a></body></html>',
+    "no head, a doctype": '<!DOCTYPE html><a href="one">1</a>\n<a href="two">2</a>',
+    "no head, no doctype": '<p id="p"><a href="#p">p</a></p>\n<img srcset="a.png 1x, b.png 2x">',
+}
+
+
+@pytest.mark.parametrize("page", PAGES.values(), ids=PAGES.keys())
+def test_links_read_before_the_policy_is_added_are_those_of_the_page_written(page):
+    from explaining_machines import csp
+
+    links = linkcheck.LinkReader()
+    protected, _ = csp.protect(page, links)
+    assert links.parsed(csp.moved_down_from(protected)) == linkcheck.parse(protected)
+
+
+def test_a_remembered_parse_serves_only_the_text_it_was_made_from(site):
+    page = site.folder / "remembered.html"
+    page.write_text('<a href="index.html#nowhere"></a>')
+    site.files.add("remembered.html")
+    try:
+        linkcheck.remember(page.read_text(), linkcheck.parse('<a href="index.html#home"></a>'))
+        assert site.check(["remembered.html"]) == []  # the remembered parse was used, not the file's
+        site = linkcheck.Site(site.folder, BASE)  # as the next build does
+        page.write_text('<a href="index.html#nowhere"> </a>')  # the text changed: the file is read
+        [broken] = site.check(["remembered.html"])
+        assert broken.fragment == "nowhere"
+    finally:
+        linkcheck.forget()
+
+
 # ------------------------------------------------------------------ tracing a link to its Markdown line
 
 SOURCES = {"other/index.html": "other.md", "blog/2024/01/02/b/index.html": "blog/posts/b.md"}

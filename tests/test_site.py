@@ -157,7 +157,8 @@ def test_bad_page_fails_with_place(small_site, text, message):
         ),
         (
             "    citations:\n      colour: red\n",
-            "mkdocs.yml: extra.project.citations.colour: unknown setting; known settings: bibliography, heading",
+            "mkdocs.yml: extra.project.citations.colour: unknown setting; "
+            "known settings: bib_problems, bibliography, heading",
         ),
         (
             "    model:\n      epochs: many\n",

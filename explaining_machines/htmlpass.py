@@ -1,0 +1,55 @@
+"""One pass of the standard library's `html.parser` over a page, for several readers at once.
+
+Every built page is read twice after it is rendered: for its inline code, which the
+Content-Security-Policy must hash or block (`explaining_machines.csp`), and for its links
+and ids, which the link check resolves (`explaining_machines.linkcheck`). Parsing is
+nearly all that either costs, so both read the page in the same pass. A reader is a
+`Reader` that overrides what it needs. Imports nothing from MkDocs.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+
+class Reader:
+    """Receives a page's tags and text in document order; each method does nothing by default."""
+
+    def starttag(self, tag: str, attrs: list[tuple[str, str | None]], line: int) -> None:
+        """A start tag (also ``<x/>``, whose slash a browser ignores), at `line` of the page."""
+
+    def data(self, text: str) -> None:
+        """Text, character references decoded; the text of ``<script>`` and ``<style>`` as written."""
+
+    def endtag(self, tag: str) -> None:
+        """An end tag."""
+
+
+class _Pass(HTMLParser):
+    def __init__(self, readers: tuple[Reader, ...]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.readers = readers
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line = self.getpos()[0]
+        for reader in self.readers:
+            reader.starttag(tag, attrs, line)
+
+    # A browser ignores the slash of <script/>: what follows, up to </script>, is its text.
+    # html.parser does not read that text as raw, but it reaches `data` all the same.
+    handle_startendtag = handle_starttag
+
+    def handle_data(self, data: str) -> None:
+        for reader in self.readers:
+            reader.data(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        for reader in self.readers:
+            reader.endtag(tag)
+
+
+def read(page_html: str, *readers: Reader) -> None:
+    """Feed `page_html` to every reader, in one parse."""
+    parser = _Pass(readers)
+    parser.feed(page_html)
+    parser.close()
