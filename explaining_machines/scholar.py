@@ -1,0 +1,297 @@
+"""The site's scholarly apparatus, as one build sees it: every page's citations and labels,
+each post's own citation, and the site-wide References page.
+
+A build reads every Markdown page once (`Apparatus.read`): a ``{% tag %}`` it does not
+know fails with page, line and the known tags; the page's labels are numbered
+(`explaining_machines.xref`) and its bibliography files loaded (`bibliography`, parsed
+once per content). `Apparatus.check` then resolves every citation and cross-reference of
+every page, so that an unknown key or label fails before anything is rendered. Once the
+pages are known, `Apparatus.add_post` gives a post its citation, `Apparatus.site_page`
+writes the References page, `Apparatus.render` turns a page's citations and references
+into links with their reference list, and `Apparatus.head` adds the Google Scholar tags.
+
+Problems an author can live with (a field the style needs, a near miss of a key) go to
+the `report` callable once per build, at the level ``citations.bib_problems`` sets for
+.bib problems; a problem the build cannot go on with is a `SourceError` that names the
+file and line. Imports nothing from MkDocs: `hooks/references_hook.py` wires it in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import posixpath
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from explaining_machines import bibliography, citations, citepost, frontmatter, headmeta, mdscan, sitebib, xref
+from explaining_machines.settings import ProjectSettings
+
+KNOWN_TAGS = ("bibliography", "cite", "endraw", "figure", "raw", "value")
+XREF_PREFIXES = tuple(f"{kind}-" for kind in xref.KINDS)
+
+Report = Callable[[int, str], None]  # (logging level, message)
+
+
+class SourceError(Exception):
+    """A problem in a file authors wrote that the build cannot go on with; `str` is
+    ``path:line: message`` (or ``path: message`` when no line applies)."""
+
+
+@dataclass
+class PageInfo:
+    """What the build knows of one Markdown page after reading it."""
+
+    where: str  # the source path as messages show it: docs/blog/posts/x.md
+    first_line: int  # the line of the body, after the front matter
+    body: str
+    library: bibliography.Library | None
+    labels: xref.PageLabels
+    cited: list[str] = field(default_factory=list)  # bibliography keys, in order of first citation
+    post: citepost.Post | None = None
+    bib_file: str | None = None  # where the post's .bib file is published, site-relative
+
+
+class Apparatus:
+    """The citations and cross-references of one build's pages."""
+
+    def __init__(self, settings: ProjectSettings, report: Report) -> None:
+        self.settings = settings
+        self.pages: dict[str, PageInfo] = {}  # by source URI (``blog/posts/x.md``)
+        self._report = report
+        self._reported: set[str] = set()
+
+    # ------------------------------------------------------------------ reading and checking
+
+    def read(self, src_uri: str, path: Path, raw: str) -> None:
+        """Read one page: its tags (unknown ones fail), its labels, and its bibliography if it cites."""
+        where = os.path.relpath(path, self.settings.root)
+        first = frontmatter.body_first_line(raw)
+        body = "".join(raw.splitlines(keepends=True)[first - 1 :])
+        lines = mdscan.LineIndex(body, first)
+        try:
+            for tag in mdscan.scan(body).tags:
+                if tag.name == "endraw":  # the one that ends a {% raw %} is part of it, never a tag
+                    raise SourceError(f"{where}:{lines.line(tag.start)}: '{{% endraw %}}' without a '{{% raw %}}' "
+                                      "before it")  # fmt: skip
+                if tag.name not in KNOWN_TAGS:
+                    known = ", ".join(name for name in KNOWN_TAGS if name != "endraw")
+                    raise SourceError(
+                        f"{where}:{lines.line(tag.start)}: unknown tag '{{% {tag.name} %}}' (known tags: {known}); "
+                        "to show a tag as text, put it between {% raw %} and {% endraw %} or in backticks"
+                    )
+            citations.check_bibliography_markers(body, first)
+            labels = xref.find_labels(body, first)
+        except mdscan.ScanError as error:
+            raise SourceError(f"{where}:{lines.line(error.offset)}: {error.message}") from None
+        except (xref.XrefError, citations.CitationError) as error:
+            raise SourceError(f"{where}:{error.line}: {error.message}") from None
+        meta = frontmatter.check(raw)
+        heading = _first_heading(body)
+        stem = Path(src_uri).stem
+        title = meta["title"] if isinstance(meta.get("title"), str) else xref.plain(heading) if heading else stem
+        library = None
+        if "@" in body or "{%" in body:
+            library = self._library(path, meta, raw, where)
+        page_labels = xref.PageLabels(src_uri, title, {label.name: label for label in labels})
+        self.pages[src_uri] = PageInfo(where, first, body, library, page_labels)
+
+    def _library(self, path: Path, meta: dict, raw: str, where: str) -> bibliography.Library:
+        """The page's bibliography: its own ``bibliography:`` (beside the page or at the root), else the site's."""
+        root = self.settings.root
+        declared = meta.get("bibliography", list(self.settings.citations.bibliography))
+        line = frontmatter.key_line(raw, "bibliography")
+        if isinstance(declared, str):
+            declared = [declared]
+        if not isinstance(declared, list) or not all(isinstance(p, str) and p for p in declared):
+            raise SourceError(f"{where}:{line or 1}: 'bibliography' must be a path or a list of paths")
+        found = []
+        for name in declared:
+            bib = next((p for p in (path.parent / name, root / name) if p.is_file()), None)
+            if bib is None:
+                at = f"{where}:{line}" if line else where
+                raise SourceError(
+                    f"{at}: bibliography file '{name}' not found (looked beside the page and in the project root)"
+                )
+            try:
+                found.append(bibliography.load(bib.resolve(), os.path.relpath(bib, root)))
+            except bibliography.BibliographyError as error:
+                raise SourceError(str(error)) from None
+        return bibliography.Library(found)
+
+    def check(self) -> None:
+        """Every citation and reference of every page resolves, or fail naming its line."""
+        labels = self._labels()
+        for src_uri, page in self.pages.items():
+            if page.library is not None:
+                self._check_page(src_uri, page, labels)
+
+    def _check_page(self, src_uri: str, page: PageInfo, labels: dict[str, xref.PageLabels]) -> None:
+        library = page.library
+        for problem in library.problems:
+            self._bib_problem(str(problem))
+        try:
+            for citation in citations.find_citations(page.body, page.first_line, self._known(page)):
+                for item in citation.items:
+                    if item.key.startswith(XREF_PREFIXES):
+                        xref.resolve(item.key, src_uri, labels, citation.line)
+                    elif item.key not in library.entries:
+                        message = citations.unknown_key_message(item.key, sorted(library.entries), library.sources)
+                        raise citations.CitationError(citation.line, message)
+                    elif item.key not in page.cited:
+                        page.cited.append(item.key)
+        except (citations.CitationError, xref.XrefError) as error:
+            raise SourceError(f"{page.where}:{error.line}: {error.message}") from None
+        for miss in citations.near_misses(page.body, page.first_line, sorted(library.entries)):
+            self._once(logging.WARNING, f"{page.where}:{miss.line}: '@{miss.word}' is no citation key; did you "
+                                        f"mean '@{miss.key}'? (write \\@{miss.word} for the text itself)")  # fmt: skip
+
+    def _labels(self) -> dict[str, xref.PageLabels]:
+        return {uri: page.labels for uri, page in self.pages.items()}
+
+    @staticmethod
+    def _known(page: PageInfo) -> Callable[[str], bool]:
+        """Whether a word after @ is something this page can cite or refer to. A word that starts
+        like a label (fig-, eq-, tbl-) always is: an unknown one must fail, not stay text."""
+        entries = page.library.entries if page.library is not None else {}
+        return lambda key: key in entries or key.startswith(XREF_PREFIXES)
+
+    # ------------------------------------------------------------------ reporting
+
+    def _once(self, level: int, message: str, about: str | None = None) -> None:
+        """Report a problem once per build: a problem of an entry cited by several pages is one problem."""
+        about = about or message
+        if about not in self._reported:
+            self._reported.add(about)
+            self._report(level, message)
+
+    def _bib_problem(self, message: str, about: str | None = None) -> None:
+        """A problem of a .bib file, at the level `citations.bib_problems` sets."""
+        level = logging.INFO if self.settings.citations.bib_problems == "info" else logging.WARNING
+        self._once(level, message, about)
+
+    # ------------------------------------------------------------------ what the build adds
+
+    def add_post(self, src_uri: str, post: citepost.Post, dest_uri: str) -> tuple[str, str]:
+        """Make the page at `src_uri` a citable post; returns the site path and text of its .bib file.
+
+        The file lies beside the post's page (`dest_uri`), named from the post, whose URL is
+        percent-encoded."""
+        page = self.pages[src_uri]
+        page.post = post
+        page.bib_file = posixpath.join(posixpath.dirname(dest_uri), f"{citepost.key(post)}.bib")
+        return page.bib_file, citepost.bibtex(post)
+
+    def site_page(self, site_page: str, urls: Mapping[str, str]) -> str:
+        """The References page at `site_page`: every cited entry, formatted in the site's style,
+        with links to every place that cites it. `urls` are the site URLs of the pages."""
+        citing: dict[str, list[tuple[str, PageInfo]]] = {}
+        for uri, page in self.pages.items():
+            for key in page.cited:
+                citing.setdefault(key, []).append((uri, page))
+        if not citing:
+            return sitebib.page([])
+        first = {key: pages[0][1].library for key, pages in citing.items()}
+        library = bibliography.Library([bib for lib in dict.fromkeys(first.values()) for bib in lib.files])
+        style = self.settings.citations
+        refs, problems = bibliography.format_references(list(citing), library, style=style.style, author_year=True)
+        for problem in problems:  # reported before any page is rendered, so it names the pages that cite the entry
+            where = [page.where for _, page in citing.get(problem.key or "", [])]
+            self._bib_problem(f"{problem}{_cited_in(where)}", about=str(problem))
+        here = _page_url(site_page)
+        entries = []
+        for key, ref in refs.items():
+            links = [sitebib.Citing(page.labels.title, _relative(urls[uri], here) + f"#{_cite_id(uri, key)}")
+                     for uri, page in citing[key]]  # fmt: skip
+            entries.append(sitebib.SiteEntry(ref, links))
+        return sitebib.page(entries)
+
+    def render(self, src_uri: str, markdown: str) -> str:
+        """The page's Markdown with its labels numbered, its citations and references as links,
+        its reference list, "Cite this post" for a post, and the ``{% raw %}`` markers removed."""
+        page = self.pages.get(src_uri)
+        if page is None:
+            return markdown
+        markdown = xref.number_page(markdown, page.first_line, page.labels.labels)
+        markdown = self._cite(src_uri, page, markdown)
+        if page.post is not None:
+            url = os.path.relpath(page.bib_file, os.path.dirname(src_uri) or ".")  # as Markdown links go
+            markdown = markdown.rstrip("\n") + "\n\n" + citepost.section(page.post, url) + "\n"
+        return mdscan.strip_raw_markers(citations.unescape_at(markdown))
+
+    def _cite(self, src_uri: str, page: PageInfo, markdown: str) -> str:
+        """Citations and cross-references as links, and the reference list."""
+        if page.library is None:
+            return markdown
+        labels = self._labels()
+        found = citations.find_citations(markdown, page.first_line, self._known(page))
+        targets = {}
+        for citation in found:
+            for item in citation.items:
+                if item.key.startswith(XREF_PREFIXES) and item.key not in targets:
+                    holder, label = xref.resolve(item.key, src_uri, labels, citation.line)
+                    text, url = xref.reference_text(src_uri, holder, label)
+                    targets[item.key] = citations.Target(text, url, label.caption, label.number)
+        settings = self.settings.citations
+        author_year = settings.labels == "author-year"
+        cited = [item.key for c in found for item in c.items if item.key not in targets]
+        refs: dict[str, citations.Reference] = {}
+        if cited:
+            refs, problems = bibliography.format_references(cited, page.library, style=settings.style,
+                                                            author_year=author_year)  # fmt: skip
+            for problem in problems:
+                self._bib_problem(f"{problem}{_cited_in([page.where])}", about=str(problem))
+        rendered = citations.render_citations(
+            markdown, found, refs, author_year=author_year, targets=targets, page_token=_page_token(src_uri)
+        )
+        if not rendered.references:
+            return citations.remove_bibliography_markers(rendered.markdown)
+        if page.post is not None:
+            cited = [ref.scholar or (("title", ref.text),) for ref in rendered.references]
+            page.post = dataclasses.replace(page.post, cited=cited)
+        section = citations.render_reference_list(rendered, settings.heading, numbered=not author_year)
+        return citations.place_reference_list(rendered.markdown, section)
+
+    def head(self, src_uri: str, page_html: str) -> str:
+        """A post's finished HTML with the Google Scholar tags in its ``<head>``."""
+        page = self.pages.get(src_uri)
+        if page is None or page.post is None:
+            return page_html
+        return headmeta.insert_into_head(page_html, citepost.meta_lines(citepost.scholar_tags(page.post)))
+
+
+def _first_heading(body: str) -> str | None:
+    match = re.search(r"^#[ \t]+(.+?)[ \t#]*$", body, re.MULTILINE)
+    return match[1] if match else None
+
+
+def _cited_in(pages: list[str]) -> str:
+    """`` (cited in docs/a.md)``, `` (cited in docs/a.md and 2 other pages)``, or nothing."""
+    if not pages:
+        return ""
+    more = len(pages) - 1
+    return f" (cited in {pages[0]}" + (f" and {more} other page{'s' * (more > 1)})" if more else ")")
+
+
+def _page_url(src_uri: str) -> str:
+    """The directory URL a page is served at (``references.md`` as ``references/``)."""
+    stem = src_uri.removesuffix(".md")
+    return "" if stem == "index" else (stem.removesuffix("/index") + "/")
+
+
+def _relative(url: str, here: str) -> str:
+    """A site URL (``blog/x/``) as a link from the page at `here`."""
+    relative = os.path.relpath(url or ".", here or ".").replace(os.sep, "/")
+    return relative + "/" if url.endswith("/") and not relative.endswith("/") else relative
+
+
+def _page_token(src_uri: str) -> str:
+    """A short, readable token of a page for the ids of its citations (unique across excerpts)."""
+    return re.sub(r"[^\w-]", "-", Path(src_uri).stem)
+
+
+def _cite_id(src_uri: str, key: str) -> str:
+    return f"cite-{_page_token(src_uri)}-{citations.anchor_id(key)[4:]}-1"

@@ -1,0 +1,133 @@
+"""The scholarly apparatus on its own, without MkDocs: pages as files in a folder."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from pathlib import Path
+
+import pybtex.database
+import pytest
+
+from explaining_machines import citepost, scholar, settings
+
+BIB = """@article{rudin2019stop,
+  author = {Rudin, Cynthia},
+  title = {Stop Explaining Black Box Machine Learning Models},
+  journal = {Nature Machine Intelligence},
+  year = {2019},
+  volume = {1},
+  pages = {206--215}
+}
+
+@book{nopub,
+  author = {Doe, Jane},
+  title = {A Book Without a Publisher},
+  year = {2021}
+}
+"""
+
+
+def apparatus(tmp_path: Path, pages: dict[str, str], **citations) -> tuple[scholar.Apparatus, list]:
+    """An apparatus over `pages` (source URI -> Markdown) in tmp_path/docs, all read and checked."""
+    (tmp_path / "references.bib").write_text(BIB, encoding="utf-8")
+    reported = []
+    project = settings.load({"citations": citations} if citations else {}, tmp_path)
+    result = scholar.Apparatus(project, lambda level, message: reported.append((level, message)))
+    for uri, text in pages.items():
+        path = tmp_path / "docs" / uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        result.read(uri, path, text)
+    result.check()
+    return result, reported
+
+
+def test_a_page_is_read_with_its_labels_citations_and_title(tmp_path):
+    found, reported = apparatus(tmp_path, {"a.md": "# Alpha\n\nSee [@rudin2019stop].\n"})
+    page = found.pages["a.md"]
+    assert (page.where, page.first_line, page.cited, page.labels.title) == ("docs/a.md", 1, ["rudin2019stop"], "Alpha")
+    assert reported == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '# A\n\n{% cit "x" %}\n',
+            "docs/a.md:3: unknown tag '{% cit %}' (known tags: bibliography, cite, figure, raw, value); "
+            "to show a tag as text, put it between {% raw %} and {% endraw %} or in backticks",
+        ),
+        ("# A\n\ntext {% endraw %}\n", "docs/a.md:3: '{% endraw %}' without a '{% raw %}' before it"),
+        (
+            "---\nbibliography: missing.bib\n---\n# A\n\n[@x]\n",
+            "docs/a.md:2: bibliography file 'missing.bib' not found (looked beside the page and in the project root)",
+        ),  # fmt: skip
+        ("---\nbibliography: [3]\n---\n# A\n\n[@x]\n", "docs/a.md:2: 'bibliography' must be a path or a list of paths"),
+    ],
+)
+def test_what_cannot_be_built_names_file_and_line(tmp_path, text, message):
+    with pytest.raises(scholar.SourceError) as error:
+        apparatus(tmp_path, {"a.md": text})
+    assert str(error.value) == message
+
+
+def test_an_unknown_key_fails_after_every_page_is_read(tmp_path):
+    with pytest.raises(scholar.SourceError, match=r"^docs/b\.md:5: unknown citation key 'rudin2019'"):
+        apparatus(tmp_path, {"a.md": "# A\n\n[@rudin2019stop]\n", "b.md": "# B\n\nText.\n\nSee [@rudin2019].\n"})
+
+
+def test_a_reference_to_another_page_names_it(tmp_path):
+    pages = {
+        "a.md": "# Alpha\n\n$$\nx = 1\n$$ {#eq-one}\n",
+        "blog/b.md": "# Beta\n\nAs @eq-one shows.\n",
+    }
+    found, _ = apparatus(tmp_path, pages)
+    rendered = found.render("blog/b.md", pages["blog/b.md"])
+    assert "Equation 1 in *Alpha*" in rendered and "../a.md#eq-one" in rendered
+
+
+def test_a_bib_problem_is_reported_once_with_the_pages_that_cite_the_entry(tmp_path):
+    pages = {"a.md": "# A\n\n[@nopub]\n", "b.md": "# B\n\n[@nopub]\n", "c.md": "# C\n\n[@nopub]\n"}
+    found, reported = apparatus(tmp_path, pages, style="plain")
+    found.site_page("references.md", {"a.md": "a/", "b.md": "b/", "c.md": "c/"})
+    for uri, text in pages.items():
+        found.render(uri, text)
+    message = (
+        "references.bib:10: entry 'nopub' has no 'publisher' field, which style 'plain' needs; shown without it "
+        "(cited in docs/a.md and 2 other pages)"
+    )
+    assert reported == [(logging.WARNING, message)]
+
+
+def test_bib_problems_can_be_information(tmp_path):
+    found, reported = apparatus(tmp_path, {"a.md": "# A\n\n[@nopub]\n"}, style="plain", bib_problems="info")
+    found.render("a.md", "# A\n\n[@nopub]\n")
+    assert [level for level, _ in reported] == [logging.INFO]
+
+
+def test_the_site_page_links_each_entry_to_each_citing_page(tmp_path):
+    found, _ = apparatus(tmp_path, {"a.md": "# A\n\n[@rudin2019stop]\n", "blog/b.md": "# B\n\n@rudin2019stop says\n"})
+    page = found.site_page("references.md", {"a.md": "a/", "blog/b.md": "blog/b/"})
+    assert 'href="../a/#cite-a-rudin2019stop-1"' in page and 'href="../blog/b/#cite-b-rudin2019stop-1"' in page
+
+
+def test_a_post_gets_its_bib_file_beside_it_and_its_scholar_tags(tmp_path):
+    found, _ = apparatus(tmp_path, {"blog/posts/p.md": "# P\n\nSee [@rudin2019stop].\n"})
+    post = citepost.Post(
+        title="P",
+        authors=["Ada Lovelace"],
+        date=datetime.date(2024, 2, 4),
+        url="https://example.org/blog/p/",
+        site="Site",
+        slug="p",
+    )
+    path, text = found.add_post("blog/posts/p.md", post, "blog/p/index.html")
+    assert path.startswith("blog/p/") and path.endswith(".bib")
+    [entry] = pybtex.database.parse_string(text, "bibtex").entries.values()
+    assert entry.fields["url"] == "https://example.org/blog/p/"
+    found.render("blog/posts/p.md", "# P\n\nSee [@rudin2019stop].\n")
+    head = found.head("blog/posts/p.md", "<html><head><title>P</title></head><body></body></html>")
+    assert '<meta name="citation_author" content="Ada Lovelace">' in head
+    assert head.count('name="citation_reference"') == 1
+    assert found.head("other.md", "<html><head></head></html>") == "<html><head></head></html>"
