@@ -28,17 +28,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from explaining_machines import bibliography, citations, citepost, frontmatter, headmeta, mdscan, sitebib, xref
+from explaining_machines.errors import SourceError
 from explaining_machines.settings import ProjectSettings
 
 KNOWN_TAGS = ("bibliography", "cite", "endraw", "figure", "raw", "value")
 XREF_PREFIXES = tuple(f"{kind}-" for kind in xref.KINDS)
 
 Report = Callable[[int, str], None]  # (logging level, message)
-
-
-class SourceError(Exception):
-    """A problem in a file authors wrote that the build cannot go on with; `str` is
-    ``path:line: message`` (or ``path: message`` when no line applies)."""
 
 
 @dataclass

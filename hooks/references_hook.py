@@ -33,7 +33,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from explaining_machines import citepost
-from explaining_machines.scholar import Apparatus, SourceError
+from explaining_machines.errors import SourceError
+from explaining_machines.scholar import Apparatus
 
 log = get_plugin_logger("citations")
 _apparatus: Apparatus | None = None

@@ -10,6 +10,7 @@ import pybtex.database
 import pytest
 
 from explaining_machines import citepost, scholar, settings
+from explaining_machines.errors import SourceError
 
 BIB = """@article{rudin2019stop,
   author = {Rudin, Cynthia},
@@ -67,13 +68,13 @@ def test_a_page_is_read_with_its_labels_citations_and_title(tmp_path):
     ],
 )
 def test_what_cannot_be_built_names_file_and_line(tmp_path, text, message):
-    with pytest.raises(scholar.SourceError) as error:
+    with pytest.raises(SourceError) as error:
         apparatus(tmp_path, {"a.md": text})
     assert str(error.value) == message
 
 
 def test_an_unknown_key_fails_after_every_page_is_read(tmp_path):
-    with pytest.raises(scholar.SourceError, match=r"^docs/b\.md:5: unknown citation key 'rudin2019'"):
+    with pytest.raises(SourceError, match=r"^docs/b\.md:5: unknown citation key 'rudin2019'"):
         apparatus(tmp_path, {"a.md": "# A\n\n[@rudin2019stop]\n", "b.md": "# B\n\nText.\n\nSee [@rudin2019].\n"})
 
 

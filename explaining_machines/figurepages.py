@@ -1,0 +1,231 @@
+"""The computed content of one build: the figures and values its pages ask for, the cache
+entries behind them, the files the site publishes from the cache, and each page's tags
+rendered.
+
+`FigurePages.collect` reads a page's ``{% figure %}`` and ``{% value %}`` tags: an
+unknown name, parameter or value fails with page, line and what is known
+(`SourceError`). `FigurePages.compute` makes every entry the pages and notebooks need:
+only if some entry is missing or stale does it start child processes
+(`figures.workers`), where TensorFlow gets imported, so a warm build never loads it; a
+notebook runs as soon as the entries it loads exist, while the children go on.
+`FigurePages.site_files` names the files the site publishes (each figure's images and
+data under names that carry a hash of their bytes, and the stable addresses), and
+`FigurePages.render` replaces a page's tags. Imports nothing from MkDocs:
+`hooks/figures_hook.py` wires it in.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from explaining_machines import computed, frontmatter, mdscan
+from explaining_machines.errors import SourceError
+from figures import FigureError, Project, values
+from figures.cache import CacheError, Entry
+from figures.notebooks import NotebookError
+from figures.recipes import RecipeError
+from figures.workers import WorkerError, Workers, build_commands
+
+# What computing can fail with; each says what went wrong and, where it knows, with what.
+FAILURES = (FigureError, RecipeError, CacheError, NotebookError, WorkerError, values.ValueNameError)
+
+
+class FigurePages:
+    """What one build knows: the project, each page's tags and the entries they need."""
+
+    def __init__(self, project: Project, config_file: Path, log: logging.Logger | logging.LoggerAdapter) -> None:
+        self.project = project
+        self.config_file = config_file
+        self.log = log
+        self.published = project.published()  # stable site path -> figure step
+        self.requests: list[tuple[str, int, str]] = []  # (page as shown, line of the tag, step it needs)
+        self.entries: dict[str, Entry] = {}
+
+    def where(self, path: str | os.PathLike[str]) -> str:
+        """A source file as messages name it: relative to the folder of mkdocs.yml."""
+        return os.path.relpath(path, self.project.settings.root)
+
+    def collect(self, where: str, raw: str) -> None:
+        """Every figure and value the page `where` (its text `raw`) asks for, as steps.
+
+        A value may also stand in a figure's caption, which the figure renders into the page.
+        """
+        if "{%" not in raw:
+            return
+        project = self.project
+        first = frontmatter.body_first_line(raw)
+        body = "".join(raw.splitlines(keepends=True)[first - 1 :])
+        try:
+            figure_tags = computed.find_figure_tags(body, first)
+            value_tags = computed.find_value_tags(body, first)
+            for tag in figure_tags:
+                value_tags += computed.find_value_tags(tag.caption, tag.line)
+        except computed.TagError as error:
+            raise SourceError(f"{where}:{error.line}: {error.message}") from None
+        except mdscan.ScanError as error:
+            raise SourceError(f"{where}:{mdscan.LineIndex(body, first).line(error.offset)}: {error}") from None
+        for tag in figure_tags:
+            try:
+                self.requests.append((where, tag.line, project.figure_step(tag.name, tag.params)))
+            except (FigureError, RecipeError) as error:
+                raise SourceError(f"{where}:{tag.line}: figure '{tag.name}': {error}") from None
+        for tag in value_tags:
+            try:
+                step = values.step_of(project, values.lookup(project, tag.name))
+            except values.ValueNameError as error:
+                raise SourceError(f"{where}:{tag.line}: {error}") from None
+            self.requests.append((where, tag.line, step))
+
+    def compute(self, notebooks: Mapping[str, Path]) -> dict[str, Path]:
+        """Every entry the pages and `notebooks` (source URI -> notebook file) need, computing what
+        is missing; returns each notebook's executed copy in the cache.
+
+        Two cores, two kinds of work: one child per independent group of missing steps
+        (the random forest beside the digit model). A notebook runs here, in its own
+        kernel, as soon as the children have made the entries it loads. Raises
+        `SourceError` for a step a tag chose that cannot be made (a digit that is not
+        there), one of `FAILURES` otherwise.
+        """
+        project = self.project
+        notebook_steps = {uri: project.notebook_step(uri, path) for uri, path in notebooks.items()}
+        wanted = sorted({step for _, _, step in self.requests} | set(self.published.values()))
+        try:
+            self.entries = self._compute(wanted, list(notebook_steps.values()))
+        except WorkerError as error:
+            located = self._located(error)
+            if located is None:
+                raise
+            raise SourceError(located) from None
+        return {uri: self.entries[step].path for uri, step in notebook_steps.items()}
+
+    def _compute(self, wanted: list[str], notebook_steps: list[str]) -> dict[str, Entry]:
+        project = self.project
+        for step in wanted + notebook_steps:
+            if project.status(step)[0] is not None:
+                self.log.info("%s: cached", step)
+        notebooks = [step for step in notebook_steps if project.status(step)[0] is None]
+        needed = wanted + [dep for step in notebooks for dep in project.graph[step].inputs]
+        groups = project.independent_groups(needed, at_most=os.cpu_count() or 1)
+        # A damaged entry is reported by the child that recomputes it.
+        with Workers(build_commands(self.config_file, groups), self.log) as workers:
+            for step in notebooks:
+                workers.wait_for(dep for dep in project.graph[step].inputs if project.status(dep)[0] is None)
+                project.ensure(step)
+            workers.finish()
+        entries = {}
+        for step in wanted + notebook_steps:
+            entry, reason = project.status(step)
+            if entry is None:
+                raise FigureError(f"{step}: still not in the cache after computing ({reason})")
+            entries[step] = entry
+        return entries
+
+    def _located(self, error: WorkerError) -> str | None:
+        """A child's error, named by the first tag whose figure or value needed the failed step."""
+        if error.step is not None:  # a step chosen by a tag's parameters (a digit that is not there)
+            for where, line, step in self.requests:
+                if step == error.step or error.step in self.project.ancestors(step):
+                    return f"{where}:{line}: {error}"
+        return None
+
+    def site_files(self) -> dict[str, Path]:
+        """The files the site publishes from the cache: site path -> file.
+
+        Each figure's images and data carry a hash of their bytes in their names, so a
+        browser's cache is never stale; a figure shown with its default parameters also
+        has a stable, unhashed address, as do those ``figures.publish`` names.
+        """
+        found: dict[str, Path] = {}
+        for step, entry in self.entries.items():
+            if step.startswith("figure:"):
+                found.update(_figure_files(entry))
+        stable = {f"assets/figures/{step.removeprefix('figure:')}.png": step for step in self.entries
+                  if step.startswith("figure:") and "[" not in step}  # fmt: skip
+        for site_path, step in {**stable, **self.published}.items():
+            entry = self.entries[step]
+            found[site_path] = entry.file("light.png")
+            found[site_path.removesuffix(".png") + ".dark.png"] = entry.file("dark.png")
+        return found
+
+    def render(self, where: str, src_uri: str, raw: str, markdown: str) -> str:
+        """The Markdown of page `src_uri` with its figure and value tags replaced; `raw` is its source."""
+        if "{%" not in markdown:
+            return markdown
+        project = self.project
+        first = frontmatter.body_first_line(raw)
+        page_dir = os.path.dirname(src_uri) or "."
+        anchors: dict[str, int] = {}
+        rendered = []
+        for tag in computed.find_figure_tags(markdown, first):
+            entry = self.entries[project.figure_step(tag.name, tag.params)]
+            anchor = tag.label
+            if anchor is None:  # the first unlabelled figure of a name is figure-NAME, the next figure-NAME-2
+                anchors[tag.name] = anchors.get(tag.name, 0) + 1
+                anchor = f"figure-{tag.name}" + (f"-{anchors[tag.name]}" if anchors[tag.name] > 1 else "")
+            view = _view(project, entry, page_dir)
+            rendered.append((tag, computed.render_figure(tag, view, anchor, indent=computed.indent_of(markdown, tag))))
+        markdown = computed.replace_figures(markdown, rendered)
+        numbers = []
+        for tag in computed.find_value_tags(markdown, first):  # after the figures: captions may hold values
+            value = values.lookup(project, tag.name)
+            number = values.read(self.entries[values.step_of(project, value)], value)
+            try:
+                numbers.append((tag, values.formatted(number, value.kind, tag.spec)))
+            except values.ValueNameError as error:
+                raise SourceError(f"{where}:{tag.line}: {error}") from None
+        return computed.replace_values(markdown, numbers)
+
+    def finish(self) -> None:
+        """Record in the cache's manifest which entries this build used."""
+        if self.entries:
+            self.project.cache.write_manifest({**self.project.used, **self.entries})
+
+
+def _hashed(name: str, entry: Entry, file: str) -> str:
+    """A name that carries a hash of the file's bytes."""
+    stem, dot, suffix = file.rpartition(".")
+    return f"{name}.{entry.digest(file)[:10]}.{stem.replace('/', '-')}{dot}{suffix}"
+
+
+def _figure_files(entry: Entry) -> dict[str, Path]:
+    """The site paths of a figure's images and data files, and their files in the cache."""
+    name = entry.record["params"]["name"]
+    found = {f"assets/figures/{_hashed(name, entry, f'{v}.png')}": entry.file(f"{v}.png") for v in ("light", "dark")}
+    for data_file in entry.meta.get("data_files", []):
+        found[f"assets/figures/{_hashed(name, entry, 'data/' + data_file)}"] = entry.file(f"data/{data_file}")
+    return found
+
+
+def _view(project: Project, entry: Entry, page_dir: str) -> computed.FigureView:
+    """What a page at `page_dir` shows of the figure in `entry`: its files, provenance and code."""
+    record, meta = entry.record, entry.meta
+    params = record["params"]
+    recipe = project.recipes[params["name"]]
+    urls = {v: f"assets/figures/{_hashed(params['name'], entry, f'{v}.png')}" for v in ("light", "dark")}
+    downloads = [
+        computed.Download(
+            label=data_file,
+            url=os.path.relpath(f"assets/figures/{_hashed(params['name'], entry, 'data/' + data_file)}", page_dir),
+            filename=f"{params['name']}-{data_file}",
+        )
+        for data_file in meta.get("data_files", [])
+    ]
+    return computed.FigureView(
+        light=os.path.relpath(urls["light"], page_dir),
+        dark=os.path.relpath(urls["dark"], page_dir),
+        width=meta["width"],
+        height=meta["height"],
+        alt=meta["alt"],
+        title="Computed by this site's build. " + meta["provenance"],
+        name=params["name"],
+        params={name: params[name] for name in recipe.parameters},
+        made_from=[tuple(row) for row in meta.get("made_from", [])],
+        libraries=record.get("libraries", {}),
+        key=entry.key,
+        source=entry.file("recipe.py").read_text(encoding="utf-8") if entry.file("recipe.py").is_file() else "",
+        source_path=f"figures/recipes/{recipe.module.rsplit('.', 1)[-1]}.py",
+        downloads=downloads,
+    )
