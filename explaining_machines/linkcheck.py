@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -335,3 +335,51 @@ def _find(pattern: re.Pattern[str], text: str) -> int | None:
         match = None
     match = match or pattern.search(text)
     return None if match is None else match.start()
+
+
+def messages(
+    broken: Iterable[BrokenLink], sources: Mapping[str, str], docs: str, read: Callable[[str], str]
+) -> list[str]:
+    """One message per broken link, naming its source file and line.
+
+    `sources` maps the site path of each page built from a file under `docs` to that
+    file (docs-relative); `read` gives a source's text, asked once, and only for a page
+    with a broken link. A link that no Markdown line explains (the 404 page's, Material's
+    blog views', a theme's on every page) names the HTML file and line instead, once for
+    all pages that share it.
+    """
+    texts: dict[str, str] = {}
+
+    def origin(link: BrokenLink, src_uri: str) -> Origin | None:
+        if not src_uri.endswith(".md"):
+            return None  # a notebook's lines are JSON, and mkdocs-jupyter writes its own HTML
+        if src_uri not in texts:
+            try:
+                texts[src_uri] = read(src_uri)
+            except (OSError, UnicodeDecodeError):
+                texts[src_uri] = ""
+        return trace(texts[src_uri], link, src_uri, sources)
+
+    found: list[str] = []
+    shared: dict[tuple, tuple[int, int]] = {}  # what is missing -> (its message's index, pages)
+    for link in broken:
+        in_html = f"{link.page}:{link.line}"
+        src_uri = sources.get(link.page)
+        if src_uri is None:
+            where, traced = in_html, None  # no source to name
+        else:
+            traced = origin(link, src_uri)
+            where = f"{docs}/{src_uri}:{traced.line}" if traced else f"{docs}/{src_uri} ({in_html})"
+        message = f"{where}: broken link '{traced.written if traced else link.url}' ({link.reason})"
+        if traced is not None:
+            found.append(message)
+            continue
+        key = (link.kind, link.target, link.fragment)  # a missing id of the page itself: per page
+        index, pages = shared.get(key, (len(found), 0))
+        if not pages:
+            found.append(message)
+        shared[key] = (index, pages + 1)
+    for index, pages in shared.values():
+        if pages > 1:
+            found[index] += f"; the same on {pages - 1} other page{'s' if pages > 2 else ''}"
+    return found

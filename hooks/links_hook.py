@@ -48,7 +48,9 @@ def on_post_build(config: MkDocsConfig) -> None:
         broken = site.check(site.html_files())
         root = os.path.dirname(config.config_file_path)
         docs = os.path.relpath(config.docs_dir, root).replace(os.sep, "/")
-        for message in _messages(broken, docs):
+        built = {file.src_uri: file for file in _pages.values()}
+        sources = {dest: file.src_uri for dest, file in _pages.items() if file.generated_by is None}
+        for message in linkcheck.messages(broken, sources, docs, lambda src_uri: built[src_uri].content_string):
             log.warning(message)
     finally:
         _pages.clear()
@@ -58,49 +60,3 @@ def on_post_build(config: MkDocsConfig) -> None:
 def on_build_error(error: Exception, **_) -> None:
     _pages.clear()
     linkcheck.forget()
-
-
-def _messages(broken: list[linkcheck.BrokenLink], docs: str) -> list[str]:
-    """One message per broken link, naming its source file and line; where the Markdown does
-    not hold it, the source file and the HTML file and line, once for all pages that share it."""
-    sources = {dest: file.src_uri for dest, file in _pages.items() if file.generated_by is None}
-    texts: dict[str, str] = {}
-    messages: list[str] = []
-    shared: dict[tuple, tuple[int, int]] = {}  # what is missing -> (its message's index, pages)
-    for link in broken:
-        file = _pages.get(link.page)
-        in_html = f"{link.page}:{link.line}"
-        if file is None or file.generated_by is not None:
-            where, origin = in_html, None  # the 404 page, Material's blog views: no source to name
-        else:
-            source = f"{docs}/{file.src_uri}"
-            origin = _origin(link, file, sources, texts)
-            where = f"{source}:{origin.line}" if origin else f"{source} ({in_html})"
-        written = origin.written if origin else link.url
-        message = f"{where}: broken link '{written}' ({link.reason})"
-        if origin is not None:
-            messages.append(message)
-            continue
-        key = (link.kind, link.target, link.fragment)  # a missing id of the page itself: per page
-        index, pages = shared.get(key, (len(messages), 0))
-        if not pages:
-            messages.append(message)
-        shared[key] = (index, pages + 1)
-    for index, pages in shared.values():
-        if pages > 1:
-            messages[index] += f"; the same on {pages - 1} other page{'s' if pages > 2 else ''}"
-    return messages
-
-
-def _origin(
-    link: linkcheck.BrokenLink, file: File, sources: dict[str, str], texts: dict[str, str]
-) -> linkcheck.Origin | None:
-    """Where the page's Markdown wrote `link`, if its text can be found there."""
-    if not file.src_uri.endswith(".md"):
-        return None  # a notebook's lines are JSON, and mkdocs-jupyter writes its own HTML
-    if file.src_uri not in texts:  # read once, and only for a page with a broken link
-        try:
-            texts[file.src_uri] = file.content_string
-        except (OSError, UnicodeDecodeError):
-            texts[file.src_uri] = ""
-    return linkcheck.trace(texts[file.src_uri], link, file.src_uri, sources)

@@ -383,6 +383,33 @@ BROKEN_MESSAGES = [
 ]
 
 
+def test_messages_name_the_markdown_line_or_the_html_once_for_every_page_sharing_it():
+    def broken(page, url, line, target, fragment=None, kind="file"):
+        return BrokenLink(page, url, line, kind, target, fragment, BASE)
+
+    links = [
+        broken("a/index.html", "../img/gone.png", 12, "img/gone.png"),  # written in a.md
+        broken("a/index.html", "../theme.css", 3, "theme.css"),  # the theme's, on every page
+        broken("b/index.html", "../theme.css", 3, "theme.css"),
+        broken("404.html", "/sub/theme.css", 3, "theme.css"),  # a page the build generated
+        broken("nb/index.html", "#cell", 40, "nb/index.html", "cell", "id"),  # from a notebook
+    ]
+    sources = {"a/index.html": "a.md", "b/index.html": "b.md", "nb/index.html": "nb.ipynb"}
+    texts = {"a.md": "# A\n\n![Gone](../img/gone.png)\n", "b.md": "# B\n"}
+    read = []
+
+    def reader(src_uri):
+        read.append(src_uri)
+        return texts[src_uri]
+
+    assert linkcheck.messages(links, sources, "docs", reader) == [
+        "docs/a.md:3: broken link '../img/gone.png' (no such file: img/gone.png)",
+        "docs/a.md (a/index.html:3): broken link '../theme.css' (no such file: theme.css); the same on 2 other pages",
+        "docs/nb.ipynb (nb/index.html:40): broken link '#cell' (no such id 'cell' on this page)",
+    ]
+    assert read == ["a.md", "b.md"]  # each source read once; a notebook's JSON never
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("strict", [True, False], ids=["strict", "not strict"])
 def test_broken_img_root_absolute_link_and_fragment_are_named(tmp_path, strict):
