@@ -56,8 +56,7 @@ class FigurePages:
         if "{%" not in raw:
             return
         project = self.project
-        first = frontmatter.body_first_line(raw)
-        body = "".join(raw.splitlines(keepends=True)[first - 1 :])
+        first, body = frontmatter.body(raw)
         try:
             figure_tags = computed.find_figure_tags(body, first)
             value_tags = computed.find_value_tags(body, first)
@@ -160,7 +159,10 @@ class FigurePages:
         anchors: dict[str, int] = {}
         rendered = []
         for tag in computed.find_figure_tags(markdown, first):
-            entry = self.entries[project.figure_step(tag.name, tag.params)]
+            entry = self.entries.get(project.figure_step(tag.name, tag.params))
+            if entry is None:  # a page the build made after the figures were computed
+                raise SourceError(f"{where}:{tag.line}: figure '{tag.name}' in a page made during the build; "
+                                  "figures can stand only in pages written in docs/")  # fmt: skip
             anchor = tag.label
             if anchor is None:  # the first unlabelled figure of a name is figure-NAME, the next figure-NAME-2
                 anchors[tag.name] = anchors.get(tag.name, 0) + 1
@@ -170,10 +172,13 @@ class FigurePages:
         markdown = computed.replace_figures(markdown, rendered)
         numbers = []
         for tag in computed.find_value_tags(markdown, first):  # after the figures: captions may hold values
-            value = values.lookup(project, tag.name)
-            number = values.read(self.entries[values.step_of(project, value)], value)
             try:
-                numbers.append((tag, values.formatted(number, value.kind, tag.spec)))
+                value = values.lookup(project, tag.name)
+                entry = self.entries.get(values.step_of(project, value))
+                if entry is None:
+                    raise values.ValueNameError(f"value '{tag.name}' in a page made during the build; values can "
+                                                "stand only in pages written in docs/")  # fmt: skip
+                numbers.append((tag, values.formatted(values.read(entry, value), value.kind, tag.spec)))
             except values.ValueNameError as error:
                 raise SourceError(f"{where}:{tag.line}: {error}") from None
         return computed.replace_values(markdown, numbers)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -33,6 +34,29 @@ def body_first_line(raw: str) -> int:
     rest = raw[match.end() :]
     skipped = len(rest) - len(rest.lstrip("\n"))
     return raw.count("\n", 0, match.end()) + skipped + 1
+
+
+def body(raw: str) -> tuple[int, str]:
+    """The Markdown body of a file, after its front matter, and the file line it starts on."""
+    first = body_first_line(raw)
+    return first, "".join(raw.splitlines(keepends=True)[first - 1 :])
+
+
+def authors(path: Path) -> dict[str, str]:
+    """The authors in Material's blog authors file: key -> display name.
+
+    A missing file has none; YAML that cannot be read raises `FrontMatterError` with its line.
+    """
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError:
+        return {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise FrontMatterError(mark.line + 1 if mark else 1, "invalid YAML in the authors file") from None
+    found = (data.get("authors") or {}) if isinstance(data, dict) else {}
+    return {str(key): str((value or {}).get("name", key)) if isinstance(value, dict) or value is None else str(key)
+            for key, value in found.items()}  # fmt: skip
 
 
 def key_line(raw: str, key: str) -> int | None:

@@ -62,11 +62,13 @@ class Apparatus:
 
     # ------------------------------------------------------------------ reading and checking
 
-    def read(self, src_uri: str, path: Path, raw: str) -> None:
-        """Read one page: its tags (unknown ones fail), its labels, and its bibliography if it cites."""
+    def read(self, src_uri: str, path: Path, raw: str, name: str | None = None) -> None:
+        """Read one page: its tags (unknown ones fail), its labels, and its bibliography if it cites.
+
+        Its title is the front matter's, else its first heading, else `name` (by default the
+        file's stem)."""
         where = os.path.relpath(path, self.settings.root)
-        first = frontmatter.body_first_line(raw)
-        body = "".join(raw.splitlines(keepends=True)[first - 1 :])
+        first, body = frontmatter.body(raw)
         lines = mdscan.LineIndex(body, first)
         try:
             for tag in mdscan.scan(body).tags:
@@ -85,10 +87,13 @@ class Apparatus:
             raise SourceError(f"{where}:{lines.line(error.offset)}: {error.message}") from None
         except (xref.XrefError, citations.CitationError) as error:
             raise SourceError(f"{where}:{error.line}: {error.message}") from None
-        meta = frontmatter.check(raw)
+        try:
+            meta = frontmatter.check(raw)
+        except frontmatter.FrontMatterError as error:
+            raise SourceError(f"{where}:{error.line}: {error.message}") from None
         heading = _first_heading(body)
-        stem = Path(src_uri).stem
-        title = meta["title"] if isinstance(meta.get("title"), str) else xref.plain(heading) if heading else stem
+        name = name or Path(src_uri).stem
+        title = meta["title"] if isinstance(meta.get("title"), str) else xref.plain(heading) if heading else name
         library = None
         if "@" in body or "{%" in body:
             library = self._library(path, meta, raw, where)
@@ -181,9 +186,10 @@ class Apparatus:
         page.bib_file = posixpath.join(posixpath.dirname(dest_uri), f"{citepost.key(post)}.bib")
         return page.bib_file, citepost.bibtex(post)
 
-    def site_page(self, site_page: str, urls: Mapping[str, str]) -> str:
-        """The References page at `site_page`: every cited entry, formatted in the site's style,
-        with links to every place that cites it. `urls` are the site URLs of the pages."""
+    def site_page(self, here: str, urls: Mapping[str, str]) -> str:
+        """The References page, served at the site URL `here` (``references/``): every cited
+        entry, formatted in the site's style, with links to every place that cites it. `urls`
+        are the site URLs of the pages, by source URI."""
         citing: dict[str, list[tuple[str, PageInfo]]] = {}
         for uri, page in self.pages.items():
             for key in page.cited:
@@ -197,7 +203,6 @@ class Apparatus:
         for problem in problems:  # reported before any page is rendered, so it names the pages that cite the entry
             where = [page.where for _, page in citing.get(problem.key or "", [])]
             self._bib_problem(f"{problem}{_cited_in(where)}", about=str(problem))
-        here = _page_url(site_page)
         entries = []
         for key, ref in refs.items():
             links = [sitebib.Citing(page.labels.title, _relative(urls[uri], here) + f"#{_cite_id(uri, key)}")
@@ -272,15 +277,11 @@ def _cited_in(pages: list[str]) -> str:
     return f" (cited in {pages[0]}" + (f" and {more} other page{'s' * (more > 1)})" if more else ")")
 
 
-def _page_url(src_uri: str) -> str:
-    """The directory URL a page is served at (``references.md`` as ``references/``)."""
-    stem = src_uri.removesuffix(".md")
-    return "" if stem == "index" else (stem.removesuffix("/index") + "/")
-
-
 def _relative(url: str, here: str) -> str:
-    """A site URL (``blog/x/``) as a link from the page at `here`."""
-    relative = os.path.relpath(url or ".", here or ".").replace(os.sep, "/")
+    """A site URL (``blog/x/``) as a link from the page at the site URL `here` (``references/``,
+    or ``references.html`` without directory URLs)."""
+    folder = here if here.endswith("/") else posixpath.dirname(here)
+    relative = os.path.relpath(url or ".", folder or ".").replace(os.sep, "/")
     return relative + "/" if url.endswith("/") and not relative.endswith("/") else relative
 
 

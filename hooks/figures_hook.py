@@ -102,4 +102,9 @@ def on_post_build(config: MkDocsConfig) -> None:
             _pages.finish()
     except CacheError as error:
         log.warning("%s: the manifest was not updated", error)
-    _pages = None
+    _pages = None  # mkdocs serve keeps this module: the next build starts afresh
+
+
+def on_build_error(error: Exception, **_) -> None:
+    global _pages
+    _pages = None  # a failed build records nothing in the manifest

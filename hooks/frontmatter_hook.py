@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import yaml
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -56,13 +55,9 @@ def _blog(config: MkDocsConfig) -> tuple[str | None, set[str] | None]:
         return posts_dir, None
     path = Path(config.docs_dir) / blog.config.authors_file.format(blog=blog_dir)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError:
-        return posts_dir, set()
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise PluginError(f"{path}:{mark.line + 1 if mark else 1}: invalid YAML in the authors file") from None
-    return posts_dir, set((data.get("authors") or {}) if isinstance(data, dict) else {})
+        return posts_dir, set(frontmatter.authors(path))
+    except frontmatter.FrontMatterError as error:
+        raise PluginError(f"{path}:{error.line}: {error.message}") from None
 
 
 def on_page_markdown(markdown: str, page: Page, **_) -> str:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-import yaml
 from material.plugins.blog.structure import Post
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -32,7 +31,7 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from explaining_machines import citepost
+from explaining_machines import citepost, frontmatter
 from explaining_machines.errors import SourceError
 from explaining_machines.scholar import Apparatus
 
@@ -54,7 +53,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     ]  # fmt: skip
     try:
         for file in sources:
-            apparatus.read(file.src_uri, Path(file.abs_src_path), file.content_string)
+            apparatus.read(file.src_uri, Path(file.abs_src_path), file.content_string, file.name)
         apparatus.check()
     except SourceError as error:
         raise PluginError(str(error)) from None
@@ -66,22 +65,23 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     site_page = settings.citations.site_page
     if site_page and files.get_file_from_path(site_page) is None:
         urls = {uri: files.get_file_from_path(uri).url for uri in apparatus.pages}
-        files.append(File.generated(config, site_page, content=apparatus.site_page(site_page, urls)))
+        page = File.generated(config, site_page, content="")
+        page.content_string = apparatus.site_page(page.url, urls)
+        files.append(page)
     return files
 
 
 def _authors(config: MkDocsConfig) -> dict[str, str]:
-    """Author keys of Material's blog and their display names."""
+    """Author keys of Material's blog and their display names (the front-matter hook reports
+    an authors file it cannot read)."""
     blog = config.plugins.get("material/blog")
     if blog is None or not blog.config.authors:
         return {}
     path = Path(config.docs_dir) / blog.config.authors_file.format(blog=blog.config.blog_dir.strip("/"))
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
-        return {}  # the front-matter hook reports an unreadable authors file
-    authors = data.get("authors") or {}
-    return {key: str((value or {}).get("name", key)) for key, value in authors.items()}
+        return frontmatter.authors(path)
+    except frontmatter.FrontMatterError:
+        return {}
 
 
 def _post(file: File, apparatus: Apparatus, config: MkDocsConfig, authors: dict[str, str]) -> citepost.Post:
@@ -108,4 +108,8 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 def on_post_build(config: MkDocsConfig) -> None:
     global _apparatus
-    _apparatus = None
+    _apparatus = None  # mkdocs serve keeps this module: the next build starts afresh
+
+
+def on_build_error(error: Exception, **_) -> None:
+    on_post_build(None)

@@ -81,3 +81,24 @@ def test_a_child_that_fails_on_a_step_a_tag_chose_names_that_tag(pages):
     step = pages.requests[0][2]
     assert pages._located(WorkerError("no such digit", step=step)) == "docs/a.md:4: no such digit"
     assert pages._located(WorkerError("out of memory")) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '# R\n\n{% figure "shap-digit" %}\n',
+            "references.md:3: figure 'shap-digit' in a page made during the build; "
+            "figures can stand only in pages written in docs/",
+        ),
+        (
+            '# R\n\nTrained for {% value "model.epochs" %} epochs.\n',
+            "references.md:3: value 'model.epochs' in a page made during the build; "
+            "values can stand only in pages written in docs/",
+        ),
+    ],
+)
+def test_a_tag_in_a_page_the_build_made_after_computing_fails_by_name(pages, text, message):
+    with pytest.raises(SourceError) as error:
+        pages.render("references.md", "references.md", text, text)
+    assert str(error.value) == message

@@ -163,3 +163,28 @@ def test_unknown_latex_in_a_bib_field_is_a_problem_and_known_boxes_render(tmp_pa
 def test_a_page_without_description_is_summed_up_by_its_first_paragraph():
     html = '<h1>T</h1><p>First <a href="#x">Equation 1</a> &amp; more.</p><p>Second.</p>'
     assert headmeta.summary(html) == "First Equation 1 & more."
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "authors:\n  ada:\n    name: Ada Lovelace\n  bob: {}\n  cy:\n",
+            {"ada": "Ada Lovelace", "bob": "bob", "cy": "cy"},
+        ),
+        ("authors:\n  ada: just a string\n", {"ada": "ada"}),
+        ("- a list\n", {}),
+        ("", {}),
+    ],
+)
+def test_the_blog_authors_file_as_written(tmp_path, text, names):
+    (tmp_path / ".authors.yml").write_text(text, encoding="utf-8")
+    assert frontmatter.authors(tmp_path / ".authors.yml") == names
+
+
+def test_an_authors_file_that_is_no_yaml_names_its_line_and_a_missing_one_has_none(tmp_path):
+    (tmp_path / ".authors.yml").write_text("authors:\n  ada:\n    name: [Ada\n", encoding="utf-8")
+    with pytest.raises(frontmatter.FrontMatterError) as error:
+        frontmatter.authors(tmp_path / ".authors.yml")
+    assert (error.value.line, error.value.message) == (4, "invalid YAML in the authors file")
+    assert frontmatter.authors(tmp_path / "missing.yml") == {}

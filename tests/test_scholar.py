@@ -91,7 +91,7 @@ def test_a_reference_to_another_page_names_it(tmp_path):
 def test_a_bib_problem_is_reported_once_with_the_pages_that_cite_the_entry(tmp_path):
     pages = {"a.md": "# A\n\n[@nopub]\n", "b.md": "# B\n\n[@nopub]\n", "c.md": "# C\n\n[@nopub]\n"}
     found, reported = apparatus(tmp_path, pages, style="plain")
-    found.site_page("references.md", {"a.md": "a/", "b.md": "b/", "c.md": "c/"})
+    found.site_page("references/", {"a.md": "a/", "b.md": "b/", "c.md": "c/"})
     for uri, text in pages.items():
         found.render(uri, text)
     message = (
@@ -109,8 +109,23 @@ def test_bib_problems_can_be_information(tmp_path):
 
 def test_the_site_page_links_each_entry_to_each_citing_page(tmp_path):
     found, _ = apparatus(tmp_path, {"a.md": "# A\n\n[@rudin2019stop]\n", "blog/b.md": "# B\n\n@rudin2019stop says\n"})
-    page = found.site_page("references.md", {"a.md": "a/", "blog/b.md": "blog/b/"})
+    page = found.site_page("references/", {"a.md": "a/", "blog/b.md": "blog/b/"})
     assert 'href="../a/#cite-a-rudin2019stop-1"' in page and 'href="../blog/b/#cite-b-rudin2019stop-1"' in page
+    flat = found.site_page("references.html", {"a.md": "a.html", "blog/b.md": "blog/b.html"})  # no directory URLs
+    assert 'href="a.html#cite-a-rudin2019stop-1"' in flat and 'href="blog/b.html#cite-b-rudin2019stop-1"' in flat
+
+
+def test_a_page_without_title_or_heading_is_named_as_the_engine_names_it(tmp_path):
+    found, _ = apparatus(tmp_path, {"a.md": "Text.\n", "b.md": "---\ntitle: Bee\n---\nText.\n"})
+    assert found.pages["a.md"].labels.title == "a" and found.pages["b.md"].labels.title == "Bee"
+    found.read("c/README.md", tmp_path / "docs" / "a.md", "Text.\n", name="index")
+    assert found.pages["c/README.md"].labels.title == "index"
+
+
+def test_front_matter_that_cannot_be_read_names_its_line(tmp_path):
+    with pytest.raises(SourceError) as error:
+        apparatus(tmp_path, {"a.md": "---\ntitle: A\ntitle: B\n---\n# A\n"})
+    assert str(error.value) == "docs/a.md:3: 'title' is given twice in the front matter (first on line 2)"
 
 
 def test_a_post_gets_its_bib_file_beside_it_and_its_scholar_tags(tmp_path):
