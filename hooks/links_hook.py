@@ -26,7 +26,7 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 
-from explaining_machines import linkcheck
+from explaining_machines import linkcheck, linktrace
 
 log = get_plugin_logger("links")
 _pages: dict[str, File] = {}  # site-relative HTML path -> the file of the page written there
@@ -50,7 +50,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         docs = os.path.relpath(config.docs_dir, root).replace(os.sep, "/")
         built = {file.src_uri: file for file in _pages.values()}
         sources = {dest: file.src_uri for dest, file in _pages.items() if file.generated_by is None}
-        for message in linkcheck.messages(broken, sources, docs, lambda src_uri: built[src_uri].content_string):
+        for message in linktrace.messages(broken, sources, docs, lambda src_uri: built[src_uri].content_string):
             log.warning(message)
     finally:
         _pages.clear()

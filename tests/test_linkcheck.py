@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import SMALL_CONFIG, make_site, mkdocs
 
-from explaining_machines import linkcheck
-from explaining_machines.linkcheck import BrokenLink, Origin
+from explaining_machines import linkcheck, linktrace
+from explaining_machines.linkcheck import BrokenLink
+from explaining_machines.linktrace import Origin
 
 BASE = "/sub/"
 PAGE = "blog/x/index.html"  # served as /sub/blog/x/
@@ -352,7 +353,7 @@ SOURCES = {"other/index.html": "other.md", "blog/2024/01/02/b/index.html": "blog
     ],
 )
 def test_trace(markdown, broken, page_src, origin):
-    assert linkcheck.trace(markdown, broken, page_src, SOURCES) == origin
+    assert linktrace.trace(markdown, broken, page_src, SOURCES) == origin
 
 
 # ------------------------------------------------------------------ the hook, end to end (small sites)
@@ -402,7 +403,7 @@ def test_messages_name_the_markdown_line_or_the_html_once_for_every_page_sharing
         read.append(src_uri)
         return texts[src_uri]
 
-    assert linkcheck.messages(links, sources, "docs", reader) == [
+    assert linktrace.messages(links, sources, "docs", reader) == [
         "docs/a.md:3: broken link '../img/gone.png' (no such file: img/gone.png)",
         "docs/a.md (a/index.html:3): broken link '../theme.css' (no such file: theme.css); the same on 2 other pages",
         "docs/nb.ipynb (nb/index.html:40): broken link '#cell' (no such id 'cell' on this page)",
