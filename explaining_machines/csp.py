@@ -199,17 +199,20 @@ def meta_tag(policy_text: str) -> str:
     return f'<meta http-equiv="{META_NAME}" content="{html.escape(policy_text, quote=False)}">'
 
 
-def protect(page_html: str, *readers: htmlpass.Reader) -> tuple[str, Inline]:
+def protect(page_html: str, *readers: htmlpass.Reader, found: Inline | None = None) -> tuple[str, Inline]:
     """`page_html` with its policy as the first tag of ``<head>`` (after ``<meta charset>``).
 
     Idempotent: a policy tag that this function added before is replaced. Returns the
     new HTML and what the page has inline (for warnings about what will not run).
     `readers` read the page in the same parse (`htmlpass`); in the new HTML, everything
-    after the policy tag is one line further down (`moved_down_from`).
+    after the policy tag is one line further down (`moved_down_from`). With `found`, what
+    an earlier read of the same HTML found (`pagereads`), the page is not read again.
     """
     page_html = _OUR_META.sub("", page_html)
-    inline = InlineReader()
-    htmlpass.read(page_html, inline, *readers)
+    if found is None:
+        reader = InlineReader()
+        htmlpass.read(page_html, reader, *readers)
+        found = reader.found
     head = _HEAD.search(page_html)
     if head is not None:
         # <meta charset> must stay in the first 1024 bytes: the policy goes right after it.
@@ -221,7 +224,7 @@ def protect(page_html: str, *readers: htmlpass.Reader) -> tuple[str, Inline]:
         at = doctype.end() if doctype else 0
     line_start = page_html.rfind("\n", 0, at) + 1
     indent = re.match(r"[ \t]*", page_html[line_start:at]).group() if head is not None else ""
-    return page_html[:at] + "\n" + indent + meta_tag(policy(inline.found)) + page_html[at:], inline.found
+    return page_html[:at] + "\n" + indent + meta_tag(policy(found)) + page_html[at:], found
 
 
 def moved_down_from(protected_html: str) -> int:

@@ -13,6 +13,10 @@ Events:
 * ``on_post_build``, last of all too, does the same for every other ``.html`` file in
   the site: 404.html (a theme template, which never passes through ``on_post_page``)
   and HTML files copied from docs/ as they are. Then every HTML file carries it.
+
+A page whose HTML is the same as in the last build is not read again: ``on_config``
+loads what the reads of the last build found (`explaining_machines.pagereads`), and
+``on_post_build`` saves this build's.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.pages import Page
 
 from explaining_machines import csp, linkcheck
+from explaining_machines.pagereads import PageReads
 
 log = get_plugin_logger("csp")
 _state: dict = {"serve": False, "done": set()}
@@ -35,12 +40,27 @@ def on_startup(command: str, **_) -> None:
 
 
 def _protect(html: str, where: str) -> str:
-    links = linkcheck.LinkReader()  # read in the same parse, for the link check (hooks/links_hook.py)
-    protected, inline = csp.protect(html, links)
+    reads: PageReads = _state["reads"]
+    known = reads.get(html)  # the same HTML as in the last build: what reading it found then
+    if known is None:
+        links = linkcheck.LinkReader()  # read in the same parse, for the link check (hooks/links_hook.py)
+        protected, inline = csp.protect(html, links)
+        parsed = links.parsed(csp.moved_down_from(protected))
+        reads.put(html, inline, parsed)
+    else:
+        inline, parsed = known
+        protected, _ = csp.protect(html, found=inline)
     for problem in inline.blocked():
         log.warning("%s: %s; the Content-Security-Policy stops it from running", where, problem)
-    linkcheck.remember(protected, links.parsed(csp.moved_down_from(protected)))
+    linkcheck.remember(protected, parsed)
     return protected
+
+
+def on_config(config: MkDocsConfig) -> None:
+    reads = _state["reads"] = PageReads(config.extra["project"].cache_path / "page-reads.json")
+    problem = reads.load()
+    if problem:  # not the author's to fix: the pages are read again
+        log.info("%s %s", reads.path, problem)
 
 
 @event_priority(-100)
@@ -65,3 +85,13 @@ def on_post_build(config: MkDocsConfig) -> None:
             # surrogateescape: a file copied from docs/ in another encoding comes back byte for byte.
             text = path.read_text(encoding="utf-8", errors="surrogateescape")
             path.write_text(_protect(text, name), encoding="utf-8", errors="surrogateescape")
+    reads: PageReads = _state.pop("reads")
+    try:
+        reads.save()
+    except OSError as error:  # the next build reads every page again; nothing is wrong in the site
+        log.info("%s: not saved (%s)", reads.path, error.strerror or error)
+
+
+def on_build_error(error: Exception, **_) -> None:
+    _state.pop("reads", None)  # a failed build's reads are not kept
+    _state["done"] = set()
