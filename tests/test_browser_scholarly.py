@@ -51,13 +51,15 @@ def test_hovering_a_figure_reference_previews_it_and_clicking_goes_there(browser
 def test_the_references_page_lists_the_sites_entries_with_working_back_links(browser, site_url):
     ctx, page, traffic = open_page(browser, site_url)
     try:
-        page.goto(site_url + "references/", wait_until="load")
+        # Each navigation waits for the network to go quiet: leaving a page while the browser
+        # still fetches its favicon aborts that request, which the traffic check counts as failed.
+        page.goto(site_url + "references/", wait_until="networkidle")
         entries = page.locator("ul.site-references > li")
         assert entries.count() == 4
         back_links = page.evaluate("() => [...document.querySelectorAll('.cited-in a')].map(a => a.href)")
         assert len(back_links) >= 4 and all(link.startswith(site_url) for link in back_links)
         for link in back_links:
-            page.goto(link, wait_until="load")
+            page.goto(link, wait_until="networkidle")
             target = link.split("#", 1)[1]
             assert page.evaluate("(id) => !!document.getElementById(id)", target), link
             page.wait_for_function("(id) => { const r = document.getElementById(id).getBoundingClientRect();"
