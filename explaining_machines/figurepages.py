@@ -46,7 +46,7 @@ class FigurePages:
 
     def where(self, path: str | os.PathLike[str]) -> str:
         """A source file as messages name it: relative to the folder of mkdocs.yml."""
-        return os.path.relpath(path, self.project.settings.root)
+        return self.project.settings.shown(path)
 
     def collect(self, where: str, raw: str) -> None:
         """Every figure and value the page `where` (its text `raw`) asks for, as steps.

@@ -67,7 +67,7 @@ class Apparatus:
 
         Its title is the front matter's, else its first heading, else `name` (by default the
         file's stem)."""
-        where = os.path.relpath(path, self.settings.root)
+        where = self.settings.shown(path)
         first, body = frontmatter.body(raw)
         lines = mdscan.LineIndex(body, first)
         try:

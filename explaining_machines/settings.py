@@ -14,6 +14,7 @@ they cannot disagree. Imports nothing from MkDocs.
 from __future__ import annotations
 
 import difflib
+import os
 import types
 import typing
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
@@ -139,6 +140,10 @@ class ProjectSettings:
     @property
     def cache_path(self) -> Path:
         return (self.root / self.cache_dir).resolve()
+
+    def shown(self, path: str | os.PathLike[str]) -> str:
+        """A source file as messages name it: relative to the folder of mkdocs.yml (``docs/a.md``)."""
+        return os.path.relpath(path, self.root)
 
 
 def load(raw: Any, root: Path, source: str = "mkdocs.yml") -> ProjectSettings:

@@ -11,7 +11,6 @@ Events:
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -25,13 +24,13 @@ from explaining_machines import frontmatter
 
 @event_priority(100)  # before Material's blog (priority -50) reads the posts
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    root = Path(config.config_file_path).resolve().parent
+    settings = config.extra["project"]
     posts_dir, authors = _blog(config)
     for file in files.documentation_pages():
         if not file.src_uri.endswith(".md") or file.abs_src_path is None:
             continue
         raw = file.content_string
-        where = os.path.relpath(file.abs_src_path, root)
+        where = settings.shown(file.abs_src_path)
         try:
             meta = frontmatter.check(raw)
             if posts_dir is not None and file.src_uri.startswith(posts_dir):
