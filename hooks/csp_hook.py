@@ -1,4 +1,4 @@
-"""A Content-Security-Policy in every built HTML file (`explaining_machines.csp`).
+"""A Content-Security-Policy in every built HTML file (`explaining_machines.checks.csp`).
 
 Events:
 
@@ -15,7 +15,7 @@ Events:
   and HTML files copied from docs/ as they are. Then every HTML file carries it.
 
 A page whose HTML is the same as in the last build is not read again: ``on_config``
-loads what the reads of the last build found (`explaining_machines.pagereads`), and
+loads what the reads of the last build found (`explaining_machines.checks.pagereads`), and
 ``on_post_build`` saves this build's.
 """
 
@@ -28,8 +28,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.pages import Page
 
-from explaining_machines import csp, linkcheck
-from explaining_machines.pagereads import PageReads
+from explaining_machines.checks import csp
+from explaining_machines.checks import linkcheck
+from explaining_machines.checks.pagereads import PageReads
 
 log = get_plugin_logger("csp")
 _state: dict = {"serve": False, "done": set()}

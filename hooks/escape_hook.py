@@ -29,7 +29,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 
-from explaining_machines import headmeta
+from explaining_machines.pages import head
 
 PRINTED_RAW = ("title", "description")
 _ITEM = re.compile(r"<item>.*?</item>", re.DOTALL)
@@ -47,7 +47,7 @@ def on_page_markdown(markdown: str, page: Page, **_) -> str:
 def on_page_content(output: str, page: Page, **_) -> str:
     if not isinstance(page.meta.get("description"), str):
         # Without one, the RSS plugin would take the start of the page's Markdown, our markup in it.
-        page.meta["description"] = headmeta.summary(output)
+        page.meta["description"] = head.summary(output)
     for key in PRINTED_RAW:
         if isinstance(page.meta.get(key), str):
             page.meta[key] = html.escape(page.meta[key], quote=True)

@@ -8,7 +8,7 @@ Events:
   excerpt holds footnotes numbers their back-references ``fnref2:1``, which the post does
   not have: a broken link on the archive page.
 * ``on_post_page`` numbers the ids that two excerpts on one view share
-  (`explaining_machines.ids`).
+  (`explaining_machines.pages.ids`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 
-from explaining_machines import ids
+from explaining_machines.pages import ids
 
 
 @event_priority(-90)

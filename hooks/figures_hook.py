@@ -1,6 +1,6 @@
 """Computed figures, computed numbers and executed notebooks, from the content-addressed cache.
 
-The work is `explaining_machines.figurepages.FigurePages`; this hook hands it MkDocs'
+The work is `explaining_machines.computed.pages.FigurePages`; this hook hands it MkDocs'
 pages and gives MkDocs the files it names.
 
 Events:
@@ -31,7 +31,7 @@ from mkdocs.structure.pages import Page
 import figures
 from explaining_machines import computed
 from explaining_machines.errors import SourceError
-from explaining_machines.figurepages import FAILURES, FigurePages
+from explaining_machines.computed.pages import FAILURES, FigurePages
 from figures import FigureError, Project
 from figures.cache import CacheError
 

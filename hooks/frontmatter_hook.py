@@ -5,7 +5,7 @@ Events:
 * ``on_files`` (before Material's blog, priority -50, reads its posts) rejects front
   matter that is not valid YAML, which MkDocs would silently show as text, and blog
   posts whose date, authors, tags or categories Material would reject without a line
-  number, naming the file and line (`explaining_machines.frontmatter`).
+  number, naming the file and line (`explaining_machines.source.frontmatter`).
 * ``on_page_markdown`` honours ``toc: false`` by hiding Material's table of contents.
 """
 
@@ -19,7 +19,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from explaining_machines import frontmatter
+from explaining_machines.source import frontmatter
 
 
 @event_priority(100)  # before Material's blog (priority -50) reads the posts

@@ -1,4 +1,4 @@
-"""mkdocs-jupyter's render cache, trusted only as the last build left it (`explaining_machines.trusted`).
+"""mkdocs-jupyter's render cache, trusted only as the last build left it (`explaining_machines.checks.notebook_cache`).
 
 Events:
 
@@ -16,7 +16,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority, get_plugin_logger
 
-from explaining_machines import trusted
+from explaining_machines.checks import notebook_cache
 
 log = get_plugin_logger("notebooks")
 RECORD = "jupyter-render.json"
@@ -33,7 +33,7 @@ def _folders(config: MkDocsConfig) -> tuple[Path, Path] | None:
 def on_pre_build(config: MkDocsConfig) -> None:
     folders = _folders(config)
     if folders is not None:
-        for path, reason in trusted.verify(*folders):
+        for path, reason in notebook_cache.verify(*folders):
             log.info("%s: removed from mkdocs-jupyter's cache, %s; the notebook is converted again", path, reason)
 
 
@@ -41,4 +41,4 @@ def on_pre_build(config: MkDocsConfig) -> None:
 def on_post_build(config: MkDocsConfig) -> None:
     folders = _folders(config)
     if folders is not None:
-        trusted.remember(*folders)
+        notebook_cache.remember(*folders)

@@ -1,4 +1,4 @@
-"""Warn about every local link of the built site that points at nothing (`explaining_machines.linkcheck`).
+"""Warn about every local link of the built site that points at nothing (`explaining_machines.checks.linkcheck`).
 
 Events:
 
@@ -26,7 +26,8 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 
-from explaining_machines import linkcheck, linktrace
+from explaining_machines.checks import linkcheck
+from explaining_machines.checks import linktrace
 
 log = get_plugin_logger("links")
 _pages: dict[str, File] = {}  # site-relative HTML path -> the file of the page written there

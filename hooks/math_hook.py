@@ -18,7 +18,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 
-from explaining_machines import mathml, mdscan
+from explaining_machines import mathml
+from explaining_machines.source import mdscan
 
 _state: dict[str, object] = {"page": None, "root": "."}
 

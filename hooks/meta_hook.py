@@ -2,7 +2,7 @@
 
 Events: ``on_post_page`` adds them to the finished HTML. The title and description
 were escaped for the templates by ``escape_hook`` (``on_page_content``); they are
-unescaped here and escaped again by `explaining_machines.headmeta`, exactly once.
+unescaped here and escaped again by `explaining_machines.pages.head`, exactly once.
 A page is a post when Material's blog made it one.
 """
 
@@ -14,14 +14,14 @@ from material.plugins.blog.structure import Post
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
-from explaining_machines import headmeta
+from explaining_machines.pages import head
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     title, description = (page.meta.get(key) for key in ("title", "description"))
     date = page.meta.get("date")
     created = date.get("created") if isinstance(date, dict) else date
-    tags = headmeta.open_graph(
+    tags = head.open_graph(
         title=_plain(title) or html.unescape(page.title or "") or config.site_name,
         description=_plain(description) or config.site_description or "",
         url=page.canonical_url or "",
@@ -29,7 +29,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
         is_post=isinstance(page, Post),
         published=str(created) if created else None,
     )
-    return headmeta.insert_into_head(output, tags)
+    return head.insert_into_head(output, tags)
 
 
 def _plain(value: object) -> str:

@@ -1,6 +1,6 @@
 """Citations, cross-references, reference lists, the site-wide References page, "Cite this post".
 
-The work is `explaining_machines.scholar.Apparatus`; this hook hands it MkDocs' pages.
+The work is `explaining_machines.citations.apparatus.Apparatus`; this hook hands it MkDocs' pages.
 
 Events:
 
@@ -31,9 +31,10 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from explaining_machines import citepost, frontmatter
+from explaining_machines.citations import citepost
+from explaining_machines.source import frontmatter
 from explaining_machines.errors import SourceError
-from explaining_machines.scholar import Apparatus
+from explaining_machines.citations.apparatus import Apparatus
 
 log = get_plugin_logger("citations")
 _apparatus: Apparatus | None = None

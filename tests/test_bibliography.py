@@ -3,7 +3,7 @@ from html.parser import HTMLParser
 import pytest
 from conftest import ROOT, make_site, mkdocs
 
-from explaining_machines import bibliography
+from explaining_machines.citations import bibtex
 from explaining_machines.mathml import to_mathml
 
 EXPORT = ROOT / "tests" / "data" / "bib" / "reference-manager-export.bib"
@@ -37,13 +37,13 @@ def write(tmp_path, text, name="refs.bib"):
 
 
 def library(tmp_path, text, name="refs.bib"):
-    return bibliography.Library([bibliography.load(write(tmp_path, text, name), name)])
+    return bibtex.Library([bibtex.load(write(tmp_path, text, name), name)])
 
 
 def refs_of(tmp_path, text, cited, style="plain", author_year=False):
     """The formatted references and all problems (file's, then formatting's) of `text`."""
     lib = library(tmp_path, text)
-    refs, problems = bibliography.format_references(cited, lib, style=style, author_year=author_year)
+    refs, problems = bibtex.format_references(cited, lib, style=style, author_year=author_year)
     return refs, [str(p) for p in lib.problems + problems]
 
 
@@ -57,12 +57,12 @@ def html_of(tmp_path, entry, style="plain"):
 
 
 def test_real_bibliography_loads():
-    bib = bibliography.load(ROOT / "references.bib", "references.bib")
+    bib = bibtex.load(ROOT / "references.bib", "references.bib")
     assert set(bib.entries) == {"molnar2020interpretable", "ribeiro2016lime", "rudin2019stop", "lundberg2017unified"}
     assert bib.problems == ()
 
 
-@pytest.mark.parametrize("style", bibliography.STYLES)
+@pytest.mark.parametrize("style", bibtex.STYLES)
 @pytest.mark.parametrize("author_year", [False, True])
 def test_every_style_escapes_and_decodes(tmp_path, style, author_year):
     refs, problems = refs_of(tmp_path, EVIL, ["evil"], style=style, author_year=author_year)
@@ -82,7 +82,7 @@ def test_labels_per_style(tmp_path):
     cited = ["rudin2019stop", "molnar2020interpretable"]
 
     def labels(style, author_year=False):
-        refs, problems = bibliography.format_references(cited, lib, style=style, author_year=author_year)
+        refs, problems = bibtex.format_references(cited, lib, style=style, author_year=author_year)
         assert problems == []
         return [(key, ref.label) for key, ref in refs.items()]
 
@@ -108,25 +108,25 @@ def test_only_http_links(tmp_path, fields, html):
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(bibliography.BibliographyError) as caught:
-        bibliography.load(tmp_path / "nope.bib", "nope.bib")
+    with pytest.raises(bibtex.BibliographyError) as caught:
+        bibtex.load(tmp_path / "nope.bib", "nope.bib")
     assert str(caught.value) == "nope.bib: bibliography file not found"
 
 
 def test_not_utf8_cannot_be_used(tmp_path):
     path = tmp_path / "refs.bib"
     path.write_bytes(b"@misc{a,\n title={x}}\n@misc{b,\n title={M\xfcller}}\n")
-    with pytest.raises(bibliography.BibliographyError) as caught:
-        bibliography.load(path, "refs.bib")
+    with pytest.raises(bibtex.BibliographyError) as caught:
+        bibtex.load(path, "refs.bib")
     assert str(caught.value) == "refs.bib:4: not valid UTF-8"
 
 
 def test_parsed_once_until_changed(tmp_path):
     path = write(tmp_path, "@article{a,\n title={x},\n year={2000}\n}\n")
-    first = bibliography.load(path, "refs.bib")
-    assert bibliography.load(path, "refs.bib") is first
+    first = bibtex.load(path, "refs.bib")
+    assert bibtex.load(path, "refs.bib") is first
     path.write_text("@article{b,\n title={y},\n year={2001}\n}\n")
-    assert set(bibliography.load(path, "refs.bib").entries) == {"b"}
+    assert set(bibtex.load(path, "refs.bib").entries) == {"b"}
 
 
 # --------------------------------------------------------------------------- problems, each with its line
@@ -135,9 +135,9 @@ def test_parsed_once_until_changed(tmp_path):
 @pytest.mark.parametrize(
     ("problem", "shown"),
     [
-        (bibliography.Problem("refs.bib", 3, "entry 'x' is odd"), "refs.bib:3: entry 'x' is odd"),
+        (bibtex.Problem("refs.bib", 3, "entry 'x' is odd"), "refs.bib:3: entry 'x' is odd"),
         (
-            bibliography.Problem("refs.bib", 3, "BibTeX syntax error: x", column=7),
+            bibtex.Problem("refs.bib", 3, "BibTeX syntax error: x", column=7),
             "refs.bib:3:7: BibTeX syntax error: x",
         ),
     ],
@@ -148,7 +148,7 @@ def test_problem_reads_file_line_message(problem, shown):
 
 def test_syntax_error_skips_the_entry_with_line_and_column(tmp_path):
     path = write(tmp_path, "@article{a,\n  title = {x},\n}\n\n@article{b,\n  title = x y,\n}\n@misc{c, title={z}}\n")
-    bib = bibliography.load(path, "refs.bib")
+    bib = bibtex.load(path, "refs.bib")
     assert [str(p) for p in bib.problems] == [
         "refs.bib:6:13: BibTeX syntax error: '}' expected; entry 'b' (line 5) is skipped"
     ]
@@ -156,7 +156,7 @@ def test_syntax_error_skips_the_entry_with_line_and_column(tmp_path):
 
 
 def test_unclosed_entry_does_not_swallow_the_next(tmp_path):
-    bib = bibliography.load(write(tmp_path, "@misc{a,\n title = {x},\n\n@misc{b,\n title={y@z}\n}\n"), "refs.bib")
+    bib = bibtex.load(write(tmp_path, "@misc{a,\n title = {x},\n\n@misc{b,\n title={y@z}\n}\n"), "refs.bib")
     assert [str(p) for p in bib.problems] == [
         "refs.bib:4:6: BibTeX syntax error: '=' expected; entry 'a' (line 1) is skipped"
     ]
@@ -165,7 +165,7 @@ def test_unclosed_entry_does_not_swallow_the_next(tmp_path):
 
 def test_duplicate_keys_name_both_lines_and_keep_the_first(tmp_path):
     path = write(tmp_path, "@article{a,\n title={x},\n}\n\n@book{A,\n title={y},\n}\n")
-    bib = bibliography.load(path, "refs.bib")
+    bib = bibtex.load(path, "refs.bib")
     assert [str(p) for p in bib.problems] == [
         "refs.bib:5: duplicate key 'A' (first defined on line 1); this one is ignored"
     ]
@@ -195,7 +195,7 @@ def test_bom_and_key_on_the_next_line(tmp_path, bom, newline):
     text = book + f"\n@misc{{{newline}nopub,\n title={{x}}\n}}\n"
     lib = library(tmp_path, text)
     assert list(lib.entries) == ["nopub"] and lib.where("nopub") == ("refs.bib", 1)
-    refs, problems = bibliography.format_references(["nopub"], lib, style="plain", author_year=False)
+    refs, problems = bibtex.format_references(["nopub"], lib, style="plain", author_year=False)
     assert [str(p) for p in lib.problems + problems] == [
         f"refs.bib:{7 if newline == ' ' else 8}: duplicate key 'nopub' (first defined on line 1); this one is ignored",
         "refs.bib:1: entry 'nopub' has no 'publisher' field, which style 'plain' needs; shown without it",
@@ -455,7 +455,7 @@ def test_math_that_cannot_be_rendered_is_shown_as_tex(tmp_path):
     assert refs["e"].html == "Area $x^$. 2020."
 
 
-@pytest.mark.parametrize("style", bibliography.STYLES)
+@pytest.mark.parametrize("style", bibtex.STYLES)
 def test_a_stray_backslash_is_shown_as_written(tmp_path, style):
     entry = r"@article{e, author={Doe\}, title={T\}, journal={J}, year={2020}}"
     refs, problems = refs_of(tmp_path, entry, ["e"], style=style, author_year=True)
@@ -547,13 +547,13 @@ def test_unknown_type_renders_as_misc_with_a_problem(tmp_path):
 
 
 def test_library_merges_files_earlier_first(tmp_path):
-    first = bibliography.load(write(tmp_path, "\n@misc{a, title={First}}\n", "one.bib"), "docs/one.bib")
-    second = bibliography.load(write(tmp_path, "@misc{a, title={Second}}\n@misc{b, title={B}}\n", "two.bib"), "two.bib")
-    lib = bibliography.Library([first, second])
+    first = bibtex.load(write(tmp_path, "\n@misc{a, title={First}}\n", "one.bib"), "docs/one.bib")
+    second = bibtex.load(write(tmp_path, "@misc{a, title={Second}}\n@misc{b, title={B}}\n", "two.bib"), "two.bib")
+    lib = bibtex.Library([first, second])
     assert lib.entries["a"].fields["title"] == "First"
     assert (lib.where("a"), lib.where("b")) == (("docs/one.bib", 2), ("two.bib", 2))
     assert lib.sources == "one.bib, two.bib"
-    assert bibliography.Library([]).sources == "no bibliography"
+    assert bibtex.Library([]).sources == "no bibliography"
 
 
 # --------------------------------------------------------------------------- a reference manager's export
@@ -582,17 +582,17 @@ EXPORT_FORMAT_PROBLEMS = [
 
 
 def test_export_loads_with_every_problem_and_line():
-    bib = bibliography.load(EXPORT, "export.bib")
+    bib = bibtex.load(EXPORT, "export.bib")
     assert [str(p) for p in bib.problems] == EXPORT_PROBLEMS
     assert len(bib.entries) == 32 and "lipton2018mythos" not in bib.entries
     assert bib.lines["ribeiro2016model"] == 17 and bib.lines["kim2018interpretability"] == 235
 
 
-@pytest.mark.parametrize("style", bibliography.STYLES)
+@pytest.mark.parametrize("style", bibtex.STYLES)
 @pytest.mark.parametrize("author_year", [False, True])
 def test_export_formats_every_entry_with_every_style(style, author_year):
-    lib = bibliography.Library([bibliography.load(EXPORT, "export.bib")])
-    refs, problems = bibliography.format_references(sorted(lib.entries), lib, style=style, author_year=author_year)
+    lib = bibtex.Library([bibtex.load(EXPORT, "export.bib")])
+    refs, problems = bibtex.format_references(sorted(lib.entries), lib, style=style, author_year=author_year)
     assert set(refs) == set(lib.entries)
     assert sorted(map(str, problems)) == sorted(p.replace("{style}", style) for p in EXPORT_FORMAT_PROBLEMS)
     assert all(ref.html and ref.text for ref in refs.values())
@@ -642,8 +642,8 @@ def test_export_formats_every_entry_with_every_style(style, author_year):
     ],
 )
 def test_export_entries_read_as_a_reader_expects(key, html):
-    lib = bibliography.Library([bibliography.load(EXPORT, "export.bib")])
-    refs, _ = bibliography.format_references([key], lib, style="plain", author_year=False)
+    lib = bibtex.Library([bibtex.load(EXPORT, "export.bib")])
+    refs, _ = bibtex.format_references([key], lib, style="plain", author_year=False)
     assert refs[key].html == html
 
 

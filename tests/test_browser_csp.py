@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from browser import check_images, open_page, serve, switch_palette, tooltip_of
 
-from explaining_machines import csp
+from explaining_machines.checks import csp
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

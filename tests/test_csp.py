@@ -1,6 +1,6 @@
 """The Content-Security-Policy: what a page runs inline, the policy it gets, where the tag goes.
 
-Unit tests of `explaining_machines.csp`, and (slow) small sites built with the hook:
+Unit tests of `explaining_machines.checks.csp`, and (slow) small sites built with the hook:
 every HTML file gets the policy, and inline code that the policy stops is reported
 with the page it is on.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import make_site, mkdocs
 
-from explaining_machines import csp
+from explaining_machines.checks import csp
 
 BASE = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

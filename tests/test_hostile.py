@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from explaining_machines import bibliography, citepost, computed, frontmatter, headmeta, ids, mdscan, urls, xref
+from explaining_machines import computed
+from explaining_machines.citations import bibtex
+from explaining_machines.citations import citepost
+from explaining_machines.source import frontmatter
+from explaining_machines.pages import head
+from explaining_machines.pages import ids
+from explaining_machines.source import mdscan
+from explaining_machines.pages import urls
+from explaining_machines.citations import xref
 from explaining_machines.citations import CitationError, CiteItem, Reference, find_citations, render_citations
 
 KEYS = {"rudin2019stop", "molnar2020interpretable", "lundberg2017unified"}
@@ -154,15 +162,15 @@ def test_unknown_latex_in_a_bib_field_is_a_problem_and_known_boxes_render(tmp_pa
         "@article{a, author={Doe, Jane}, title={{\\noop{a}}Sorted with \\textsc{SHAP} and \\mbox{x} and \\foo{y}},"
         " journal={J}, year={2020}}\n"
     )
-    library = bibliography.Library([bibliography.load(bib, "refs.bib")])
-    refs, problems = bibliography.format_references(["a"], library, style="plain", author_year=False)
+    library = bibtex.Library([bibtex.load(bib, "refs.bib")])
+    refs, problems = bibtex.format_references(["a"], library, style="plain", author_year=False)
     assert "Sorted with SHAP and x and \\foo" in refs["a"].text
     assert [str(p) for p in problems] == ["refs.bib:1: entry 'a': unknown LaTeX command \\foo; shown as TeX"]
 
 
 def test_a_page_without_description_is_summed_up_by_its_first_paragraph():
     html = '<h1>T</h1><p>First <a href="#x">Equation 1</a> &amp; more.</p><p>Second.</p>'
-    assert headmeta.summary(html) == "First Equation 1 & more."
+    assert head.summary(html) == "First Equation 1 & more."
 
 
 @pytest.mark.parametrize(

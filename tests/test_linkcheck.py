@@ -1,4 +1,4 @@
-"""The link checker (`explaining_machines.linkcheck`) on hand-written HTML; `hooks/links_hook.py` in small builds."""
+"""The link checker (`explaining_machines.checks.linkcheck`) on hand-written HTML; `hooks/links_hook.py` in small builds."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from conftest import SMALL_CONFIG, make_site, mkdocs
 
-from explaining_machines import linkcheck, linktrace
-from explaining_machines.linkcheck import BrokenLink
-from explaining_machines.linktrace import Origin
+from explaining_machines.checks import linkcheck
+from explaining_machines.checks import linktrace
+from explaining_machines.checks.linkcheck import BrokenLink
+from explaining_machines.checks.linktrace import Origin
 
 BASE = "/sub/"
 PAGE = "blog/x/index.html"  # served as /sub/blog/x/
@@ -256,7 +257,7 @@ PAGES = {
 
 @pytest.mark.parametrize("page", PAGES.values(), ids=PAGES.keys())
 def test_links_read_before_the_policy_is_added_are_those_of_the_page_written(page):
-    from explaining_machines import csp
+    from explaining_machines.checks import csp
 
     links = linkcheck.LinkReader()
     protected, _ = csp.protect(page, links)

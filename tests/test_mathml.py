@@ -6,12 +6,12 @@ from latex2mathml.converter import convert
 
 from explaining_machines.mathml import (
     MathError,
-    _check_mathml,
     render_display,
     render_math,
     split_tag,
     to_mathml,
 )
+from explaining_machines.mathml.output import check_mathml
 
 TOKENS = ("mi", "mo", "mn", "mtext", "ms")
 
@@ -291,13 +291,13 @@ SILENTLY_WRONG = [
 @pytest.mark.parametrize(("tex", "reason"), SILENTLY_WRONG)
 def test_safety_net_refuses_latex2mathml_output(tex, reason):
     with pytest.raises(MathError) as caught:
-        _check_mathml(tex, convert(tex, display="block"))
+        check_mathml(tex, convert(tex, display="block"))
     assert caught.value.reason.startswith(reason)
 
 
 def test_safety_net_names_the_star_of_operatorname():
     with pytest.raises(MathError, match=r"the \* of \\operatorname\* comes right after"):
-        _check_mathml("x", "<math><mrow><mo /><mo>&#x0002A;</mo><mi>a</mi></mrow></math>")
+        check_mathml("x", "<math><mrow><mo /><mo>&#x0002A;</mo><mi>a</mi></mrow></math>")
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from explaining_machines.mdscan import code_ranges, finditer_outside_code
+from explaining_machines.source.mdscan import code_ranges, finditer_outside_code
 
 TAG = re.compile(r"\[@\w+\]")
 

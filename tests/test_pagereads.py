@@ -1,4 +1,4 @@
-"""What reading a page found, kept between builds (`explaining_machines.pagereads`)."""
+"""What reading a page found, kept between builds (`explaining_machines.checks.pagereads`)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from explaining_machines import csp, linkcheck
-from explaining_machines.pagereads import PageReads
+from explaining_machines.checks import csp
+from explaining_machines.checks import linkcheck
+from explaining_machines.checks.pagereads import PageReads
 
 PAGE = (
     '<!doctype html>\n<html>\n<head>\n<meta charset="utf-8">\n<script>var a = 1;</script>\n</head>\n'

@@ -9,7 +9,9 @@ from pathlib import Path
 import pybtex.database
 import pytest
 
-from explaining_machines import citepost, scholar, settings
+from explaining_machines import settings
+from explaining_machines.citations import citepost
+from explaining_machines.citations.apparatus import Apparatus
 from explaining_machines.errors import SourceError
 
 BIB = """@article{rudin2019stop,
@@ -29,12 +31,12 @@ BIB = """@article{rudin2019stop,
 """
 
 
-def apparatus(tmp_path: Path, pages: dict[str, str], **citations) -> tuple[scholar.Apparatus, list]:
+def apparatus(tmp_path: Path, pages: dict[str, str], **citations) -> tuple[Apparatus, list]:
     """An apparatus over `pages` (source URI -> Markdown) in tmp_path/docs, all read and checked."""
     (tmp_path / "references.bib").write_text(BIB, encoding="utf-8")
     reported = []
     project = settings.load({"citations": citations} if citations else {}, tmp_path)
-    result = scholar.Apparatus(project, lambda level, message: reported.append((level, message)))
+    result = Apparatus(project, lambda level, message: reported.append((level, message)))
     for uri, text in pages.items():
         path = tmp_path / "docs" / uri
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -21,8 +21,9 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from explaining_machines import computed, frontmatter, mdscan
+from explaining_machines import computed
 from explaining_machines.errors import SourceError
+from explaining_machines.source import frontmatter, mdscan
 from figures import FigureError, Project, values
 from figures.cache import CacheError, Entry
 from figures.notebooks import NotebookError

@@ -1,5 +1,5 @@
 """Name where authors wrote a broken link: the line of the page's Markdown, or else the
-HTML file and line, once for all pages that share it (`explaining_machines.linkcheck`
+HTML file and line, once for all pages that share it (`explaining_machines.checks.linkcheck`
 finds the broken links). Imports nothing from MkDocs.
 """
 
@@ -10,8 +10,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from explaining_machines import mdscan
-from explaining_machines.linkcheck import BrokenLink
+from explaining_machines.checks.linkcheck import BrokenLink
+from explaining_machines.source import mdscan
 
 _URL_CHAR_BEFORE = r"(?<![\w%./~-])"
 _URL_CHAR_AFTER = r"(?![\w%/~-])"

@@ -3,7 +3,7 @@ each post's own citation, and the site-wide References page.
 
 A build reads every Markdown page once (`Apparatus.read`): a ``{% tag %}`` it does not
 know fails with page, line and the known tags; the page's labels are numbered
-(`explaining_machines.xref`) and its bibliography files loaded (`bibliography`, parsed
+(`explaining_machines.citations.xref`) and its bibliography files loaded (`bibliography`, parsed
 once per content). `Apparatus.check` then resolves every citation and cross-reference of
 every page, so that an unknown key or label fails before anything is rendered. Once the
 pages are known, `Apparatus.add_post` gives a post its citation, `Apparatus.site_page`
@@ -27,9 +27,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from explaining_machines import bibliography, citations, citepost, frontmatter, headmeta, mdscan, sitebib, xref
+from explaining_machines import citations
+from explaining_machines.citations import bibtex, citepost, sitepage, xref
 from explaining_machines.errors import SourceError
+from explaining_machines.pages import head
 from explaining_machines.settings import ProjectSettings
+from explaining_machines.source import frontmatter, mdscan
 
 KNOWN_TAGS = ("bibliography", "cite", "endraw", "figure", "raw", "value")
 XREF_PREFIXES = tuple(f"{kind}-" for kind in xref.KINDS)
@@ -44,7 +47,7 @@ class PageInfo:
     where: str  # the source path as messages show it: docs/blog/posts/x.md
     first_line: int  # the line of the body, after the front matter
     body: str
-    library: bibliography.Library | None
+    library: bibtex.Library | None
     labels: xref.PageLabels
     cited: list[str] = field(default_factory=list)  # bibliography keys, in order of first citation
     post: citepost.Post | None = None
@@ -100,7 +103,7 @@ class Apparatus:
         page_labels = xref.PageLabels(src_uri, title, {label.name: label for label in labels})
         self.pages[src_uri] = PageInfo(where, first, body, library, page_labels)
 
-    def _library(self, path: Path, meta: dict, raw: str, where: str) -> bibliography.Library:
+    def _library(self, path: Path, meta: dict, raw: str, where: str) -> bibtex.Library:
         """The page's bibliography: its own ``bibliography:`` (beside the page or at the root), else the site's."""
         root = self.settings.root
         declared = meta.get("bibliography", list(self.settings.citations.bibliography))
@@ -118,10 +121,10 @@ class Apparatus:
                     f"{at}: bibliography file '{name}' not found (looked beside the page and in the project root)"
                 )
             try:
-                found.append(bibliography.load(bib.resolve(), os.path.relpath(bib, root)))
-            except bibliography.BibliographyError as error:
+                found.append(bibtex.load(bib.resolve(), os.path.relpath(bib, root)))
+            except bibtex.BibliographyError as error:
                 raise SourceError(str(error)) from None
-        return bibliography.Library(found)
+        return bibtex.Library(found)
 
     def check(self) -> None:
         """Every citation and reference of every page resolves, or fail naming its line."""
@@ -195,20 +198,20 @@ class Apparatus:
             for key in page.cited:
                 citing.setdefault(key, []).append((uri, page))
         if not citing:
-            return sitebib.page([])
+            return sitepage.page([])
         first = {key: pages[0][1].library for key, pages in citing.items()}
-        library = bibliography.Library([bib for lib in dict.fromkeys(first.values()) for bib in lib.files])
+        library = bibtex.Library([bib for lib in dict.fromkeys(first.values()) for bib in lib.files])
         style = self.settings.citations
-        refs, problems = bibliography.format_references(list(citing), library, style=style.style, author_year=True)
+        refs, problems = bibtex.format_references(list(citing), library, style=style.style, author_year=True)
         for problem in problems:  # reported before any page is rendered, so it names the pages that cite the entry
             where = [page.where for _, page in citing.get(problem.key or "", [])]
             self._bib_problem(f"{problem}{_cited_in(where)}", about=str(problem))
         entries = []
         for key, ref in refs.items():
-            links = [sitebib.Citing(page.labels.title, _relative(urls[uri], here) + f"#{_cite_id(uri, key)}")
+            links = [sitepage.Citing(page.labels.title, _relative(urls[uri], here) + f"#{_cite_id(uri, key)}")
                      for uri, page in citing[key]]  # fmt: skip
-            entries.append(sitebib.SiteEntry(ref, links))
-        return sitebib.page(entries)
+            entries.append(sitepage.SiteEntry(ref, links))
+        return sitepage.page(entries)
 
     def render(self, src_uri: str, markdown: str) -> str:
         """The page's Markdown with its labels numbered, its citations and references as links,
@@ -241,7 +244,7 @@ class Apparatus:
         cited = [item.key for c in found for item in c.items if item.key not in targets]
         refs: dict[str, citations.Reference] = {}
         if cited:
-            refs, problems = bibliography.format_references(cited, page.library, style=settings.style,
+            refs, problems = bibtex.format_references(cited, page.library, style=settings.style,
                                                             author_year=author_year)  # fmt: skip
             for problem in problems:
                 self._bib_problem(f"{problem}{_cited_in([page.where])}", about=str(problem))
@@ -261,7 +264,7 @@ class Apparatus:
         page = self.pages.get(src_uri)
         if page is None or page.post is None:
             return page_html
-        return headmeta.insert_into_head(page_html, citepost.meta_lines(citepost.scholar_tags(page.post)))
+        return head.insert_into_head(page_html, citepost.meta_lines(citepost.scholar_tags(page.post)))
 
 
 def _first_heading(body: str) -> str | None:

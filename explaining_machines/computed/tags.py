@@ -33,20 +33,17 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 from pygments.token import Name, Text, Whitespace
 
-from explaining_machines import arguments, mdscan
-from explaining_machines.mdscan import LineIndex
+from explaining_machines import arguments
+from explaining_machines.errors import LocatedError
+from explaining_machines.source import mdscan
+from explaining_machines.source.mdscan import LineIndex
 
 PAGE_ARGUMENTS = ("caption", "id")
 _LABEL = re.compile(r"fig-[A-Za-z0-9][A-Za-z0-9_-]*")
 
 
-class TagError(ValueError):
+class TagError(LocatedError):
     """A tag an author wrote that cannot be read; `line` is its 1-based line in the file."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """What reading a finished page found, kept from one build to the next by the page's digest.
 
 Every page a build writes is read once, for the inline code its Content-Security-Policy
-must hash (`explaining_machines.csp`) and for the links and ids the link check resolves
-(`explaining_machines.linkcheck`). A warm build renders most pages exactly as the build
+must hash (`explaining_machines.checks.csp`) and for the links and ids the link check resolves
+(`explaining_machines.checks.linkcheck`). A warm build renders most pages exactly as the build
 before it did, and reading them again would find the same: `PageReads` keeps, for each
 page read in the last build, the digest of its HTML and what the read found, in one JSON
 file in the cache folder. The digest covers the page's HTML and the source of the code
@@ -21,7 +21,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from explaining_machines import csp, htmlpass, linkcheck
+from explaining_machines.checks import csp, htmlpass, linkcheck
 
 FORMAT = 1
 

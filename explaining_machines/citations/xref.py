@@ -22,8 +22,10 @@ import os
 import re
 from dataclasses import dataclass
 
-from explaining_machines import computed, mdscan
-from explaining_machines.mdscan import LineIndex
+from explaining_machines import computed
+from explaining_machines.errors import LocatedError
+from explaining_machines.source import mdscan
+from explaining_machines.source.mdscan import LineIndex
 
 KINDS = {"fig": "Figure", "eq": "Equation", "tbl": "Table"}
 _EQUATION = re.compile(
@@ -36,13 +38,8 @@ _TAG = re.compile(r"\\tag\*?\{([^{}]*)\}")
 _STRAY_LABEL = re.compile(r"\{#(?P<kind>eq|tbl)-[^}\s]*\}")
 
 
-class XrefError(ValueError):
+class XrefError(LocatedError):
     """A label that cannot be used; `line` is its 1-based line in the file."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
 
 
 @dataclass(frozen=True)

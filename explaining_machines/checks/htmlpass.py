@@ -1,8 +1,8 @@
 """One pass of the standard library's `html.parser` over a page, for several readers at once.
 
 Every built page is read twice after it is rendered: for its inline code, which the
-Content-Security-Policy must hash or block (`explaining_machines.csp`), and for its links
-and ids, which the link check resolves (`explaining_machines.linkcheck`). Parsing is
+Content-Security-Policy must hash or block (`explaining_machines.checks.csp`), and for its links
+and ids, which the link check resolves (`explaining_machines.checks.linkcheck`). Parsing is
 nearly all that either costs, so both read the page in the same pass. A reader is a
 `Reader` that overrides what it needs. Imports nothing from MkDocs.
 """

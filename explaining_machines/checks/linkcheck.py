@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
-from explaining_machines import htmlpass
+from explaining_machines.checks import htmlpass
 
 # Attributes that hold one URL, on any element. ``<base href>`` is left out: it changes
 # how the others resolve rather than linking anywhere (MkDocs and Material never write one).

@@ -16,14 +16,11 @@ import yaml
 # The same delimiters MkDocs uses (mkdocs.utils.meta.YAML_RE).
 _YAML = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.UNICODE | re.DOTALL)
 
+from explaining_machines.errors import LocatedError
 
-class FrontMatterError(ValueError):
+
+class FrontMatterError(LocatedError):
     """Front matter that cannot be read; `line` is the 1-based line in the file."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
 
 
 def body_first_line(raw: str) -> int:

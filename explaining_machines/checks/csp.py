@@ -38,7 +38,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from explaining_machines import htmlpass
+from explaining_machines.checks import htmlpass
 
 # Directive -> sources, in the order they are written. Hashes are added per page.
 POLICY: dict[str, tuple[str, ...]] = {

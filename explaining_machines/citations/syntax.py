@@ -1,44 +1,22 @@
-"""Citations in Markdown, as Pandoc and Jekyll authors write them: found, checked and rendered.
+"""Citations as authors write them, found in Markdown: Pandoc's syntax and Jekyll's tag.
 
-Pandoc's syntax, as Quarto and MyST authors write it, everywhere outside code:
-
-* ``[@key]``, ``[@a; @b]``, ``[see @a, p. 4; also @b]``: a bracketed citation; each item
-  may have a prefix before its key and a locator or suffix after it, with or without a
-  comma (``[@a p. 33 and *passim*]``); markup in them is rendered.
-* ``[-@key]``: the same, without the author (author-year labels show only the year).
-* ``@key says`` and ``@key [p. 30] says``: in-text, "Rudin [3] says" or "Rudin (2019) says".
-  A bare ``@word`` counts only when ``word`` is a key of the page: e-mail addresses and
-  handles stay text (a word one edit away from a key gets a did-you-mean warning).
-* ``\\@key`` and ``\\[@key]`` stay literal text (the backslash disappears, as Markdown does).
-
-Keys start with a letter, digit or ``_`` and may hold Unicode letters and internal
-punctuation (``:.#$%&-+?<>~/``); ``@{key}`` allows any key. Jekyll's Liquid tag is read
-too: ``{% cite "a", "b" %}``, ``{% cite a -l 12 %}``.
-
-Keys ``fig-…``, ``eq-…`` and ``tbl-…`` are cross-references (`explaining_machines.xref`):
-the same syntax, resolved against the site's labels instead of the bibliography.
-
-A citation becomes Markdown, not raw HTML: ``[1](#ref-key "full reference"){#cite-key-1}``.
-Material's blog rewrites Markdown links when it shows an excerpt of a post on an index
-page, so a citation in an excerpt still points at the post's reference list. Inside a
-raw HTML block, where Markdown is not read, it becomes the same link as HTML; inside
-link text or an image's alt text, where a link cannot go, it becomes its plain label.
-
-Imports nothing from MkDocs.
+`find_citations` reads a page's citations outside code and ``{% raw %}`` text, each as a
+`Citation` of `CiteItem` (key, prefix, locator or suffix, whether the author is shown);
+a malformed one raises `CitationError` with its line. `near_misses` finds the bare
+``@words`` one edit away from a key, which the build warns about. The syntax itself is
+described in the package's docstring (`explaining_machines.citations`).
 """
 
 from __future__ import annotations
 
 import bisect
-import difflib
-import hashlib
-import html
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from explaining_machines import mdscan
-from explaining_machines.mdscan import LineIndex
+from explaining_machines.errors import LocatedError
+from explaining_machines.source import mdscan
+from explaining_machines.source.mdscan import LineIndex
 
 # A key: Pandoc's rule (a letter, digit or _, then those and single internal punctuation).
 KEY = r"\w(?:\w|[:.#$%&\-+?<>~/](?=\w))*"
@@ -47,7 +25,7 @@ _ITEM_KEY = re.compile(rf"(?P<dash>-?)@(?P<key>{KEY}|{_BRACED_KEY})")
 # @key after a space or punctuation (an underscore too: _@key_ is an emphasised citation).
 _IN_TEXT = re.compile(rf"(?<![^\W_]|[@\\`\[/.:=-])@(?P<key>{KEY}|{_BRACED_KEY})")
 _IN_TEXT_LOCATOR = re.compile(r" ?\[(?P<locator>[^\[\]\n@]*)\](?![(\[:{{])")
-_LOCATOR_START = re.compile(
+LOCATOR_START = re.compile(
     r"(?:p|pp|page|pages|chap|chapter|sec|section|fig|figure|vol|volume|no|number|para|paragraph|line|"
     r"lines|col|column|part|book|note|verse|art|article|op|opus|sub verbo|s\.v|ch|fn|§|¶)\b\.?|\d",
     re.IGNORECASE,
@@ -60,13 +38,8 @@ _NOT_PROSE = re.compile(r"\]\([^)\n]*\)|<[a-z][a-z0-9+.-]*:[^>\s]*>|\b[a-z][a-z0
                         r"|<[A-Za-z][^<>\n]*>", re.IGNORECASE)  # fmt: skip
 
 
-class CitationError(ValueError):
+class CitationError(LocatedError):
     """A citation an author wrote cannot be understood or resolved; `line` is 1-based."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -282,9 +255,8 @@ def _parse_pandoc(body: str, line: int) -> tuple[CiteItem, ...]:
         if match is None:
             raise CitationError(line, f"'[{body}]': every part of a citation needs an @key")
         key = _unbrace(match["key"])
+        # A key ends before trailing punctuation ("[@a.]"): KEY's rule leaves it to the suffix.
         rest = part[match.end() :]
-        if not match["key"].startswith("{") and rest[:1] in ".:" and not rest[1:2].strip():
-            pass  # a key ends before trailing punctuation ("[@a.]") : the punctuation is suffix text
         items.append(CiteItem(key, part[: match.start()].strip(), _suffix(rest), bool(match["dash"])))
     return tuple(items)
 
@@ -376,256 +348,3 @@ def _parse_liquid(args: str, line: int) -> tuple[CiteItem, ...]:
         raise CitationError(line, "empty citation: '{% cite %}' names no key")
     # A locator belongs to the last key, as in jekyll-scholar.
     return (*(CiteItem(k) for k in keys[:-1]), CiteItem(keys[-1], suffix=locator))
-
-
-# --------------------------------------------------------------------------- rendering
-
-
-@dataclass(frozen=True)
-class Reference:
-    """A formatted bibliography entry: its label, its HTML and plain-text forms, and for in-text
-    citations its authors' names and its year as labels show them ("Rudin", "2019")."""
-
-    key: str
-    label: str
-    html: str
-    text: str
-    names: str = ""
-    year: str = ""
-    scholar: tuple[tuple[str, str], ...] = ()  # (citation_ field, value) pairs for Google Scholar
-
-
-@dataclass(frozen=True)
-class Target:
-    """What a cross-reference points to: "Figure 2" at a URL, with a title for its tooltip."""
-
-    text: str  # "Figure 2", or "Figure 2 in <em>Title</em>" (HTML-safe Markdown)
-    url: str
-    title: str
-    number: str  # "2", shown alone for [-@fig-x]
-    css: str = "crossref"
-
-
-@dataclass
-class PageCitations:
-    """The rendered citations of one page and the references they point to."""
-
-    markdown: str
-    references: list[Reference]
-    backlinks: dict[str, list[str]] = field(default_factory=dict)
-
-
-def unknown_key_message(key: str, known: list[str], sources: str) -> str:
-    """The message for a key that no bibliography of the page defines."""
-    close = difflib.get_close_matches(key, known, n=3, cutoff=0.5)
-    folded = [k for k in known if k.casefold() == key.casefold()]
-    close = list(dict.fromkeys(folded + close))[:3]
-    if close:
-        return f"unknown citation key '{key}'; did you mean {' or '.join(repr(k) for k in close)}?"
-    return f"unknown citation key '{key}' (not in {sources})"
-
-
-def anchor_id(key: str) -> str:
-    """The HTML id of a key's reference entry: readable, and unique even for keys that differ
-    only in punctuation (``smith:2019`` and ``smith-2019``), which get a short hash."""
-    readable = re.sub(r"[^\w-]", "-", key)
-    if readable == key:
-        return "ref-" + key
-    return f"ref-{readable}-{hashlib.sha256(key.encode()).hexdigest()[:6]}"
-
-
-def render_citations(
-    markdown: str,
-    citations: list[Citation],
-    references: Mapping[str, Reference],
-    *,
-    author_year: bool,
-    targets: Mapping[str, Target] | None = None,
-    page_token: str = "",
-) -> PageCitations:
-    """Replace each citation in `markdown` with links to its references or cross-reference targets.
-
-    `references` maps every bibliography key the page cites to its formatted entry, in
-    the order the reference list shows them; `targets` maps each cross-reference label.
-    `page_token` goes into the citations' ids, so that two excerpts on one blog index
-    page never share an id.
-    """
-    renderer = _Renderer(references, targets or {}, author_year, page_token)
-    pieces: list[str] = []
-    last = 0
-    for citation in citations:
-        pieces.append(markdown[last : citation.start])
-        pieces.append(renderer.citation(citation))
-        last = citation.end
-    pieces.append(markdown[last:])
-    ordered = [ref for key, ref in references.items() if key in renderer.backlinks or key in renderer.cited]
-    return PageCitations("".join(pieces), ordered, renderer.backlinks)
-
-
-# Brackets around numbered citations, as entities: a Markdown "[" would start a link, and
-# "\\[" at the start of a paragraph is display math to pymdownx.arithmatex.
-_OPEN, _CLOSE = "&#91;", "&#93;"
-
-
-class _Renderer:
-    def __init__(self, references, targets, author_year: bool, page_token: str) -> None:
-        self.references, self.targets, self.author_year = references, targets, author_year
-        self.prefix = f"cite-{page_token}-" if page_token else "cite-"
-        self.counts: dict[str, int] = {}
-        self.backlinks: dict[str, list[str]] = {}
-        self.cited: set[str] = set()
-
-    def citation(self, citation: Citation) -> str:
-        if citation.in_text:
-            return self._in_text(citation)
-        items = [self._item(item, citation.context) for item in citation.items]
-        if all(item.key in self.targets for item in citation.items):
-            return "; ".join(items)  # cross-references alone read as words: "see Figure 2"
-        plain = not any(item.prefix or item.suffix for item in citation.items)
-        joined = (", " if plain and not self.author_year else "; ").join(items)
-        if citation.context == "html":
-            return f"({joined})" if self.author_year else f"[{joined}]"
-        return f"({joined})" if self.author_year else f"{_OPEN}{joined}{_CLOSE}"
-
-    def _item(self, item: CiteItem, context: str) -> str:
-        if item.key in self.targets:
-            target = self.targets[item.key]
-            shown = target.number if item.suppress_author else target.text
-            link = self._link(item.key, shown, target.url, target.title, target.css, context, count=False)
-            return _join(item.prefix, link, item.suffix)
-        ref = self.references[item.key]
-        self.cited.add(item.key)
-        label = ref.year if self.author_year and item.suppress_author and ref.year else ref.label
-        link = self._link(item.key, _md_text(label), f"#{anchor_id(item.key)}", ref.text, "citation", context)
-        return _join(item.prefix, link, item.suffix)
-
-    def _in_text(self, citation: Citation) -> str:
-        (item,) = citation.items
-        if item.key in self.targets:
-            return self._item(item, citation.context)
-        ref = self.references[item.key]
-        self.cited.add(item.key)
-        names = _md_text(ref.names) if ref.names else ""
-        if self.author_year and ref.names and ref.year:
-            inner = _md_text(ref.year) + (f", {item.suffix.lstrip(', ')}" if item.suffix else "")
-            shown = f"{names} ({inner})"
-            return self._link(item.key, shown, f"#{anchor_id(item.key)}", ref.text, "citation", citation.context)
-        link = self._link(item.key, _md_text(ref.label), f"#{anchor_id(item.key)}", ref.text, "citation",
-                          citation.context)  # fmt: skip
-        bracket = _join("", link, item.suffix)
-        if self.author_year:
-            bracket = f"({bracket})"
-        else:
-            bracket = f"[{bracket}]" if citation.context == "html" else f"{_OPEN}{bracket}{_CLOSE}"
-        return f"{names} {bracket}" if names else bracket
-
-    def _link(self, key: str, shown: str, url: str, title: str, css: str, context: str, count: bool = True) -> str:
-        """A link in the form the context needs; its id is recorded for the back-links."""
-        if context == "text":  # inside link text or alt text: no link can go there
-            return shown
-        cite_id = ""
-        if count:
-            self.counts[key] = self.counts.get(key, 0) + 1
-            cite_id = f"{self.prefix}{anchor_id(key)[4:]}-{self.counts[key]}"
-            self.backlinks.setdefault(key, []).append(cite_id)
-        if context == "html":
-            ident = f' id="{cite_id}"' if cite_id else ""
-            return f'<a class="{css}" href="{html.escape(url)}"{ident} title="{html.escape(title)}">{shown}</a>'
-        ident = f"#{cite_id} " if cite_id else ""
-        return f'[{shown}]({url} "{_md_title(title)}"){{{ident}.{css}}}'
-
-
-def _join(prefix: str, link: str, suffix: str) -> str:
-    """An item as read: ``see [1], p. 4`` (a locator after a comma, other text after a space)."""
-    text = f"{prefix} {link}" if prefix else link
-    if suffix.startswith(","):
-        return text + suffix
-    if suffix:
-        text += (", " if _LOCATOR_START.match(suffix) else " ") + suffix
-    return text
-
-
-_ESCAPED_AT = re.compile(r"\\@")
-
-
-def unescape_at(markdown: str) -> str:
-    """``\\@word`` outside code as the text ``@word`` (Markdown itself keeps the backslash of ``\\@``)."""
-    pieces, last = [], 0
-    for match in mdscan.finditer_outside_code(_ESCAPED_AT, markdown):
-        pieces.append(markdown[last : match.start()])
-        last = match.start() + 1
-    pieces.append(markdown[last:])
-    return "".join(pieces)
-
-
-def render_reference_list(page: PageCitations, heading: str, *, numbered: bool) -> str:
-    """The Markdown of the References section: a heading and a raw-HTML list."""
-    tag = "ol" if numbered else "ul"
-    rows = []
-    for ref in page.references:
-        links = page.backlinks.get(ref.key, [])
-        backs = " ".join(
-            f'<a class="citation-backlink" href="#{cite_id}" title="Back to citation {n}">'
-            f"&#8617;&#xFE0E;{n if len(links) > 1 else ''}</a>"
-            for n, cite_id in enumerate(links, start=1)
-        )
-        label = f'<span class="reference-label">[{html.escape(ref.label)}]</span> ' if numbered else ""
-        rows.append(f'<li id="{anchor_id(ref.key)}">{label}{ref.html} {backs}'.rstrip() + "</li>")
-    items = "\n".join(rows)
-    return f'## {heading} {{ #references }}\n\n<{tag} class="references">\n{items}\n</{tag}>\n'
-
-
-def bibliography_markers(markdown: str) -> list[mdscan.Tag]:
-    """The ``{% bibliography %}`` tags outside code: where the reference list goes."""
-    return mdscan.tags(markdown, "bibliography")
-
-
-def check_bibliography_markers(markdown: str, first_line: int = 1) -> None:
-    """At most one ``{% bibliography %}``, alone on its line at its start; else `CitationError`:
-    anywhere else the reference list, a heading and a raw HTML list, cannot stand."""
-    lines = LineIndex(markdown, first_line)
-    markers = bibliography_markers(markdown)
-    if len(markers) > 1:
-        first, second = (lines.line(marker.start) for marker in markers[:2])
-        raise CitationError(second, f"'{{% bibliography %}}' is written twice: on line {first} and on line {second}")
-    for marker in markers:
-        line_start = markdown.rfind("\n", 0, marker.start) + 1
-        line_end = markdown.find("\n", marker.end)
-        if (
-            markdown[line_start : line_end if line_end >= 0 else len(markdown)].strip()
-            != markdown[marker.start : marker.end]
-            or marker.start != line_start
-        ):
-            raise CitationError(lines.line(marker.start), "'{% bibliography %}' must stand alone on a line, at its "
-                                                          "start, outside lists and other blocks")  # fmt: skip
-
-
-def place_reference_list(markdown: str, section: str) -> str:
-    """Put the References section where the page writes ``{% bibliography %}``, else at the end."""
-    markers = bibliography_markers(markdown)
-    if not markers:
-        return markdown.rstrip("\n") + "\n\n" + section
-    marker = markers[0]
-    return markdown[: marker.start] + section + markdown[marker.end :]
-
-
-def remove_bibliography_markers(markdown: str) -> str:
-    """A page with no citations: its ``{% bibliography %}`` marker stands for an empty list."""
-    for marker in reversed(bibliography_markers(markdown)):
-        markdown = markdown[: marker.start] + markdown[marker.end :]
-    return markdown
-
-
-def _md_text(text: str) -> str:
-    """Text safe to put in Markdown: every character that could be markup becomes an entity."""
-    return "".join(c if c.isalnum() or c in " ,;" else f"&#{ord(c)};" for c in text)
-
-
-# "|" would split a table cell, "`" pair with a code span further on.
-_TITLE_UNSAFE = {"&": "&amp;", '"': "&quot;", "<": "&lt;", ">": "&gt;", "\\": "&#92;", "(": "&#40;", ")": "&#41;",
-                 "|": "&#124;", "`": "&#96;"}  # fmt: skip
-
-
-def _md_title(text: str) -> str:
-    """Text safe inside a Markdown link title; Python-Markdown keeps entities as they are."""
-    return "".join(_TITLE_UNSAFE.get(c, c) for c in text)
