@@ -28,8 +28,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.pages import Page
 
-from explaining_machines.checks import csp
-from explaining_machines.checks import linkcheck
+from explaining_machines.checks import csp, linkcheck
 from explaining_machines.checks.pagereads import PageReads
 
 log = get_plugin_logger("csp")

@@ -30,8 +30,8 @@ from mkdocs.structure.pages import Page
 
 import figures
 from explaining_machines import computed
-from explaining_machines.errors import SourceError
 from explaining_machines.computed.pages import FAILURES, FigurePages
+from explaining_machines.errors import SourceError
 from figures import FigureError, Project
 from figures.cache import CacheError
 

@@ -26,8 +26,7 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 
-from explaining_machines.checks import linkcheck
-from explaining_machines.checks import linktrace
+from explaining_machines.checks import linkcheck, linktrace
 
 log = get_plugin_logger("links")
 _pages: dict[str, File] = {}  # site-relative HTML path -> the file of the page written there

@@ -32,9 +32,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from explaining_machines.citations import citepost
-from explaining_machines.source import frontmatter
-from explaining_machines.errors import SourceError
 from explaining_machines.citations.apparatus import Apparatus
+from explaining_machines.errors import SourceError
+from explaining_machines.source import frontmatter
 
 log = get_plugin_logger("citations")
 _apparatus: Apparatus | None = None

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from explaining_machines.errors import SourceError
 from explaining_machines.computed.pages import FigurePages
+from explaining_machines.errors import SourceError
 from explaining_machines.settings import load
 from figures import Project
 from figures.workers import WorkerError

@@ -9,15 +9,18 @@ from pathlib import Path
 import pytest
 
 from explaining_machines import computed
-from explaining_machines.citations import bibtex
-from explaining_machines.citations import citepost
-from explaining_machines.source import frontmatter
-from explaining_machines.pages import head
-from explaining_machines.pages import ids
-from explaining_machines.source import mdscan
-from explaining_machines.pages import urls
-from explaining_machines.citations import xref
-from explaining_machines.citations import CitationError, CiteItem, Reference, find_citations, render_citations
+from explaining_machines.citations import (
+    CitationError,
+    CiteItem,
+    Reference,
+    bibtex,
+    citepost,
+    find_citations,
+    render_citations,
+    xref,
+)
+from explaining_machines.pages import head, ids, urls
+from explaining_machines.source import frontmatter, mdscan
 
 KEYS = {"rudin2019stop", "molnar2020interpretable", "lundberg2017unified"}
 

@@ -1,4 +1,4 @@
-"""The link checker (`explaining_machines.checks.linkcheck`) on hand-written HTML; `hooks/links_hook.py` in small builds."""
+"""The link checker (`explaining_machines.checks.linkcheck`) on hand-written HTML; the links hook in small builds."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import SMALL_CONFIG, make_site, mkdocs
 
-from explaining_machines.checks import linkcheck
-from explaining_machines.checks import linktrace
+from explaining_machines.checks import linkcheck, linktrace
 from explaining_machines.checks.linkcheck import BrokenLink
 from explaining_machines.checks.linktrace import Origin
 

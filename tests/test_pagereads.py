@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from explaining_machines.checks import csp
-from explaining_machines.checks import linkcheck
+from explaining_machines.checks import csp, linkcheck
 from explaining_machines.checks.pagereads import PageReads
 
 PAGE = (

@@ -13,10 +13,10 @@ from typing import Any
 
 import yaml
 
+from explaining_machines.errors import LocatedError
+
 # The same delimiters MkDocs uses (mkdocs.utils.meta.YAML_RE).
 _YAML = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.UNICODE | re.DOTALL)
-
-from explaining_machines.errors import LocatedError
 
 
 class FrontMatterError(LocatedError):
