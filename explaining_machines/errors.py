@@ -14,6 +14,7 @@ This module is part of the package's foundation (with `settings`, `arguments` an
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable
 
 
@@ -41,13 +42,21 @@ def located(where: str, error: LocatedError) -> SourceError:
     return SourceError(error.at(where))
 
 
-# Close enough to be a typo: difflib's ratio, as for every name the build suggests.
-SIMILAR = 0.6
+# Close enough to be a typo: difflib's ratio at least LIKELY, or at least POSSIBLE for a name
+# that starts as the known one does (a key cut short or a year mistyped: "molnar2021" for
+# "molnar2020interpretable"). One rule for every name the build suggests.
+LIKELY, POSSIBLE = 0.75, 0.5
 
 
 def close_matches(name: str, known: Iterable[str], n: int = 1) -> list[str]:
     """The known names that `name` is most likely a typo of, best first (none when nothing is close)."""
-    return difflib.get_close_matches(name, list(known), n=n, cutoff=SIMILAR)
+    scored = []
+    for candidate in dict.fromkeys(known):
+        ratio = difflib.SequenceMatcher(None, name, candidate).ratio()
+        prefix = len(os.path.commonprefix([name, candidate]))
+        if ratio >= LIKELY or (ratio >= POSSIBLE and prefix >= max(3, len(name) // 2)):
+            scored.append((-ratio, candidate))
+    return [candidate for _, candidate in sorted(scored)[:n]]
 
 
 def did_you_mean(name: str, known: Iterable[str], n: int = 1) -> str:

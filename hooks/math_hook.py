@@ -19,7 +19,6 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 
 from explaining_machines import mathml
-from explaining_machines.source import mdscan
 
 _state: dict[str, object] = {"page": None, "root": "."}
 
@@ -28,13 +27,9 @@ def _raise_located(error: mathml.MathError) -> None:
     page = _state["page"]
     if not isinstance(page, Page):
         raise PluginError(str(error))
-    raw = page.file.content_string
     path = os.path.relpath(page.file.abs_src_path or page.file.src_uri, str(_state["root"]))
-    # The formula's first line as written: a formula in a list or a blockquote is indented there.
-    first = next((line.strip() for line in error.tex.splitlines() if line.strip()), error.tex)
-    at = mdscan.find_outside_code(raw, first)  # not an identical snippet in a code block
-    where = path if at is None else f"{path}:{raw.count(chr(10), 0, at) + 1}"
-    raise PluginError(f"{where}: {error}")
+    line = mathml.formula_line(page.file.content_string, error.tex)
+    raise PluginError(f"{path}: {error}" if line is None else f"{path}:{line}: {error}")
 
 
 _extension = mathml.MathMLExtension(on_error=_raise_located)

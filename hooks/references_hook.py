@@ -78,7 +78,7 @@ def _authors(config: MkDocsConfig) -> dict[str, str]:
     blog = config.plugins.get("material/blog")
     if blog is None or not blog.config.authors:
         return {}
-    path = Path(config.docs_dir) / blog.config.authors_file.format(blog=blog.config.blog_dir.strip("/"))
+    path = frontmatter.authors_path(config.docs_dir, blog.config.blog_dir, blog.config.authors_file)
     try:
         return frontmatter.authors(path)
     except frontmatter.FrontMatterError:

@@ -84,16 +84,14 @@ plugins:
 hooks:
   - hooks/settings_hook.py
   - hooks/frontmatter_hook.py
-  - hooks/escape_hook.py
-  - hooks/meta_hook.py
+  - hooks/head_hook.py
   - hooks/math_hook.py
   - hooks/references_hook.py
   - hooks/figures_hook.py
   - hooks/urls_hook.py
   - hooks/excerpts_hook.py
   - hooks/jupyter_cache_hook.py
-  - hooks/links_hook.py
-  - hooks/csp_hook.py
+  - hooks/checks_hook.py
 markdown_extensions:
   - attr_list
   - md_in_html

@@ -136,6 +136,25 @@ def test_the_root_path_rewrite_touches_tags_only():
     )
 
 
+def test_the_root_path_rewrite_keeps_a_data_url_in_a_srcset_whole():
+    html = '<img srcset="data:image/png;base64,AA,BB 1x, /b.png 2x" src="/a.png">'
+    assert urls.rewrite(html, "blog/p/") == '<img srcset="data:image/png;base64,AA,BB 1x, ../../b.png 2x" src="../../a.png">'
+
+
+@pytest.mark.parametrize(
+    ("target", "page", "link"),
+    [
+        ("blog/x.md", "blog/y.md", "x.md"),
+        ("assets/a.png", "blog/posts/p.md", "../../assets/a.png"),
+        ("blog/x/", "references/", "../blog/x/"),
+        ("blog/x/", "references.html", "blog/x/"),
+        ("", "blog/x/", "../../"),
+    ],
+)
+def test_one_relative_link_helper_for_source_paths_and_site_urls(target, page, link):
+    assert urls.relative(target, page) == link
+
+
 def test_ids_repeated_on_a_page_of_excerpts_are_numbered():
     assert ids.make_unique('<a id="x"></a><div id="x"><p id="x-2"></p></div>') == (
         '<a id="x"></a><div id="x-3"><p id="x-2"></p></div>'

@@ -146,18 +146,21 @@ def test_base_path(site_url, base):
 
 
 @pytest.mark.parametrize(
-    ("srcset", "urls"),
+    ("value", "candidates"),
     [
-        ("a.png", ["a.png"]),
-        ("a.png 1x, b.png 2x", ["a.png", "b.png"]),
-        ("a.png 100w,b.png 200w", ["a.png", "b.png"]),
-        ("a.png, b.png,", ["a.png", "b.png"]),
-        (" a.png 1x ,\n b.png 2x ", ["a.png", "b.png"]),
-        ("data:image/png;base64,AAAA 1x, b.png 2x", ["data:image/png;base64,AAAA", "b.png"]),
+        ("a.png", [("a.png", "")]),
+        ("a.png 1x, b.png 2x", [("a.png", "1x"), ("b.png", "2x")]),
+        ("a.png 100w,b.png 200w", [("a.png", "100w"), ("b.png", "200w")]),
+        ("a.png, b.png,", [("a.png", ""), ("b.png", "")]),
+        (" a.png 1x ,\n b.png 2x ", [("a.png", "1x"), ("b.png", "2x")]),
+        ("data:image/png;base64,AAAA 1x, b.png 2x", [("data:image/png;base64,AAAA", "1x"), ("b.png", "2x")]),
+        ("a.png (max-width: 2x, 3) 1x, b.png", [("a.png", "(max-width: 2x, 3) 1x"), ("b.png", "")]),
     ],
 )
-def test_srcset_urls(srcset, urls):
-    assert linkcheck.srcset_urls(srcset) == urls
+def test_srcset_is_read_as_the_html_standard_says(value, candidates):
+    from explaining_machines.pages import urls
+
+    assert urls.srcset(value) == candidates
 
 
 HTML = """<!doctype html>
@@ -263,19 +266,36 @@ def test_links_read_before_the_policy_is_added_are_those_of_the_page_written(pag
     assert links.parsed(csp.moved_down_from(protected)) == linkcheck.parse(protected)
 
 
-def test_a_remembered_parse_serves_only_the_text_it_was_made_from(site):
+def test_a_page_read_by_the_policy_pass_is_not_parsed_again_and_only_for_its_own_text(site):
+    from explaining_machines.checks.site import SiteChecks
+
+    checks = SiteChecks()
+    protected, _ = checks.protect('<html><head></head><body><a href="index.html#home"></a></body></html>')
     page = site.folder / "remembered.html"
-    page.write_text('<a href="index.html#nowhere"></a>')
+    page.write_text(protected)
     site.files.add("remembered.html")
-    try:
-        linkcheck.remember(page.read_text(), linkcheck.parse('<a href="index.html#home"></a>'))
-        assert site.check(["remembered.html"]) == []  # the remembered parse was used, not the file's
-        site = linkcheck.Site(site.folder, BASE)  # as the next build does
-        page.write_text('<a href="index.html#nowhere"> </a>')  # the text changed: the file is read
-        [broken] = site.check(["remembered.html"])
-        assert broken.fragment == "nowhere"
-    finally:
-        linkcheck.forget()
+    known = linkcheck.Site(site.folder, BASE, known=checks.parsed)
+    known.files.add("remembered.html")
+    assert known.check(["remembered.html"]) == []
+    # A parse kept for another text is never used: the file as written is read.
+    page.write_text(protected.replace("#home", "#nowhere"))
+    fresh = linkcheck.Site(site.folder, BASE, known=checks.parsed)
+    [broken] = fresh.check(["remembered.html"])
+    assert broken.fragment == "nowhere"
+
+
+def test_the_link_check_uses_what_the_policy_pass_read(site, monkeypatch):
+    from explaining_machines.checks.site import SiteChecks
+
+    checks = SiteChecks()
+    protected, _ = checks.protect('<html><head></head><body><a href="index.html#home"></a></body></html>')
+    (site.folder / "read.html").write_text(protected)
+    parsed, parse = [], linkcheck.parse
+    monkeypatch.setattr(linkcheck, "parse", lambda text: parsed.append(text) or parse(text))
+    broken = checks.broken_links(site.folder, BASE)
+    assert protected not in parsed  # every other page was parsed, this one not
+    assert len(parsed) == sum(name.endswith(".html") for name in SITE)
+    assert "read.html" not in {b.page for b in broken}
 
 
 # ------------------------------------------------------------------ tracing a link to its Markdown line

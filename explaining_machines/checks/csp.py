@@ -3,7 +3,7 @@
 GitHub Pages cannot send headers, so the policy travels inside each page:
 ``<meta http-equiv="Content-Security-Policy">``, placed first in ``<head>`` (a policy
 given by a meta tag covers only what the parser meets after it). Imports nothing
-from MkDocs; ``hooks/csp_hook.py`` applies it to every built page.
+from MkDocs; ``hooks/checks_hook.py`` applies it to every built page.
 
 What it allows, and why:
 

@@ -18,15 +18,15 @@ nothing from MkDocs.
 
 from __future__ import annotations
 
-import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from explaining_machines.checks import htmlpass
+from explaining_machines.pages import urls
 
 # Attributes that hold one URL, on any element. ``<base href>`` is left out: it changes
 # how the others resolve rather than linking anywhere (MkDocs and Material never write one).
@@ -105,7 +105,7 @@ class LinkReader(htmlpass.Reader):
             elif (name in URL_ATTRIBUTES and tag != "base") or name in named:
                 self.links.append(Link(value, line, tag, name))
             elif name == "srcset" and tag in ("img", "source"):
-                self.links.extend(Link(url, line, tag, name) for url in srcset_urls(value))
+                self.links.extend(Link(url, line, tag, name) for url in (url for url, _ in urls.srcset(value)))
 
     def parsed(self, moved_down_from: int | None = None) -> ParsedPage:
         """The page's links and ids; with `moved_down_from`, the links from that line on are
@@ -121,54 +121,6 @@ def parse(text: str) -> ParsedPage:
     reader = LinkReader()
     htmlpass.read(text, reader)
     return reader.parsed()
-
-
-# Pages read already, by the digest of their text: the Content-Security-Policy reads every
-# page MkDocs renders, and its links and ids with it (`remember`), so the check that runs
-# once the site is written parses only the files that no such pass read.
-_remembered: dict[bytes, ParsedPage] = {}
-
-
-def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-
-
-def remember(text: str, parsed: ParsedPage) -> None:
-    """Keep what `text`, a page as it will be written, holds, for `Site.page` to use."""
-    _remembered[_digest(text)] = parsed
-
-
-def forget() -> None:
-    """Drop the remembered pages (at the end of a build: `mkdocs serve` builds again)."""
-    _remembered.clear()
-
-
-_SPACE = " \t\n\r\f"
-
-
-def srcset_urls(value: str) -> list[str]:
-    """The URLs of a ``srcset`` value (``a.png 1x, b.png 2x``), read as the HTML standard
-    says: a URL runs to the next whitespace (so a ``data:`` URL keeps its commas);
-    commas that end it separate it from the next; else its descriptors run to a comma."""
-    urls, at, end = [], 0, len(value)
-    while True:
-        while at < end and (value[at] in _SPACE or value[at] == ","):
-            at += 1
-        if at == end:
-            return urls
-        start = at
-        while at < end and value[at] not in _SPACE:
-            at += 1
-        url = value[start:at]
-        if url.endswith(","):
-            url = url.rstrip(",")
-        else:
-            depth = 0  # descriptors: up to a comma outside parentheses
-            while at < end and (value[at] != "," or depth):
-                depth += {"(": 1, ")": -1 if depth else 0}.get(value[at], 0)
-                at += 1
-        if url:
-            urls.append(url)
 
 
 def base_path(site_url: str | None) -> str:
@@ -194,8 +146,15 @@ def is_local(url: str) -> bool:
 class Site:
     """A built site folder: the files it holds (listed once) and its pages, each parsed once."""
 
-    def __init__(self, folder: str | os.PathLike[str], base: str = "/") -> None:
+    def __init__(
+        self,
+        folder: str | os.PathLike[str],
+        base: str = "/",
+        known: Callable[[str], ParsedPage | None] | None = None,
+    ) -> None:
+        """`known` gives what an earlier read found in a page's text, if one did (`checks.site`)."""
         self.folder = Path(folder)
+        self.known = known
         self.base = base if base.endswith("/") else base + "/"
         self.files: set[str] = set()
         for directory, _, names in os.walk(self.folder):
@@ -213,7 +172,7 @@ class Site:
         parsed = self._parsed.get(name)
         if parsed is None:
             text = (self.folder / name).read_text(encoding="utf-8", errors="replace")
-            parsed = _remembered.get(_digest(text)) or parse(text)
+            parsed = (self.known(text) if self.known is not None else None) or parse(text)
             self._parsed[name] = parsed
         return parsed
 

@@ -5,12 +5,12 @@ finds the broken links). Imports nothing from MkDocs.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from explaining_machines.checks.linkcheck import BrokenLink
+from explaining_machines.pages import urls
 from explaining_machines.source import mdscan
 
 _URL_CHAR_BEFORE = r"(?<![\w%./~-])"
@@ -44,7 +44,7 @@ def trace(markdown: str, broken: BrokenLink, page_src: str, sources: Mapping[str
         candidates.append((url.replace("&", "&amp;"), url))
     target_src = sources.get(broken.target)
     if target_src is not None and broken.target != broken.page:
-        written = os.path.relpath(target_src, os.path.dirname(page_src) or ".").replace(os.sep, "/")
+        written = urls.relative(target_src, page_src)
         if fragment is not None:
             written += "#" + fragment
         candidates.append((written, written))

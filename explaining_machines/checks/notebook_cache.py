@@ -11,10 +11,9 @@ Imports nothing from MkDocs.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
-from figures.keys import sha256_file
+from explaining_machines.files import sha256_file, write_json_atomic
 
 
 def verify(folder: Path, record: Path, pattern: str = "*.json") -> list[tuple[Path, str]]:
@@ -43,7 +42,4 @@ def verify(folder: Path, record: Path, pattern: str = "*.json") -> list[tuple[Pa
 def remember(folder: Path, record: Path, pattern: str = "*.json") -> None:
     """Record the SHA-256 of every file of `folder` in `record` (written atomically)."""
     hashes = {path.name: sha256_file(path) for path in sorted(folder.glob(pattern))} if folder.is_dir() else {}
-    record.parent.mkdir(parents=True, exist_ok=True)
-    temporary = record.with_name(f".{record.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(hashes, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(temporary, record)
+    write_json_atomic(record, hashes, indent=1)

@@ -17,11 +17,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from explaining_machines.checks import csp, htmlpass, linkcheck
+from explaining_machines.files import write_json_atomic
 
 FORMAT = 1
 
@@ -90,11 +90,7 @@ class PageReads:
 
     def save(self) -> None:
         """Write this build's reads (only this build's: the file never grows past one site)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        data = {"code": self.code, "sum": _checksum(self._now), "pages": self._now}
-        tmp.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(tmp, self.path)
+        write_json_atomic(self.path, {"code": self.code, "sum": _checksum(self._now), "pages": self._now}, indent=None)
 
 
 def _checksum(pages: dict[str, Any]) -> str:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 import posixpath
 import re
 from collections.abc import Callable, Mapping
@@ -29,8 +28,9 @@ from pathlib import Path
 
 from explaining_machines import citations
 from explaining_machines.citations import bibtex, citepost, sitepage, xref
-from explaining_machines.errors import SourceError
+from explaining_machines.errors import SourceError, located
 from explaining_machines.pages import head
+from explaining_machines.pages.urls import relative
 from explaining_machines.settings import ProjectSettings
 from explaining_machines.source import frontmatter, mdscan
 
@@ -87,13 +87,13 @@ class Apparatus:
             citations.check_bibliography_markers(body, first)
             labels = xref.find_labels(body, first)
         except mdscan.ScanError as error:
-            raise SourceError(f"{where}:{lines.line(error.offset)}: {error.message}") from None
+            raise located(where, error.at(lines)) from None
         except (xref.XrefError, citations.CitationError) as error:
-            raise SourceError(f"{where}:{error.line}: {error.message}") from None
+            raise located(where, error) from None
         try:
             meta = frontmatter.check(raw)
         except frontmatter.FrontMatterError as error:
-            raise SourceError(f"{where}:{error.line}: {error.message}") from None
+            raise located(where, error) from None
         heading = _first_heading(body)
         name = name or Path(src_uri).stem
         title = meta["title"] if isinstance(meta.get("title"), str) else xref.plain(heading) if heading else name
@@ -121,7 +121,7 @@ class Apparatus:
                     f"{at}: bibliography file '{name}' not found (looked beside the page and in the project root)"
                 )
             try:
-                found.append(bibtex.load(bib.resolve(), os.path.relpath(bib, root)))
+                found.append(bibtex.load(bib.resolve(), self.settings.shown(bib)))
             except bibtex.BibliographyError as error:
                 raise SourceError(str(error)) from None
         return bibtex.Library(found)
@@ -148,7 +148,7 @@ class Apparatus:
                     elif item.key not in page.cited:
                         page.cited.append(item.key)
         except (citations.CitationError, xref.XrefError) as error:
-            raise SourceError(f"{page.where}:{error.line}: {error.message}") from None
+            raise located(page.where, error) from None
         for miss in citations.near_misses(page.body, page.first_line, sorted(library.entries)):
             self._once(logging.WARNING, f"{page.where}:{miss.line}: '@{miss.word}' is no citation key; did you "
                                         f"mean '@{miss.key}'? (write \\@{miss.word} for the text itself)")  # fmt: skip
@@ -208,7 +208,7 @@ class Apparatus:
             self._bib_problem(f"{problem}{_cited_in(where)}", about=str(problem))
         entries = []
         for key, ref in refs.items():
-            links = [sitepage.Citing(page.labels.title, _relative(urls[uri], here) + f"#{_cite_id(uri, key)}")
+            links = [sitepage.Citing(page.labels.title, relative(urls[uri], here) + f"#{_cite_id(uri, key)}")
                      for uri, page in citing[key]]  # fmt: skip
             entries.append(sitepage.SiteEntry(ref, links))
         return sitepage.page(entries)
@@ -222,7 +222,7 @@ class Apparatus:
         markdown = xref.number_page(markdown, page.first_line, page.labels.labels)
         markdown = self._cite(src_uri, page, markdown)
         if page.post is not None:
-            url = os.path.relpath(page.bib_file, os.path.dirname(src_uri) or ".")  # as Markdown links go
+            url = relative(page.bib_file, src_uri)  # as Markdown links go
             markdown = markdown.rstrip("\n") + "\n\n" + citepost.section(page.post, url) + "\n"
         return mdscan.strip_raw_markers(citations.unescape_at(markdown))
 
@@ -278,14 +278,6 @@ def _cited_in(pages: list[str]) -> str:
         return ""
     more = len(pages) - 1
     return f" (cited in {pages[0]}" + (f" and {more} other page{'s' * (more > 1)})" if more else ")")
-
-
-def _relative(url: str, here: str) -> str:
-    """A site URL (``blog/x/``) as a link from the page at the site URL `here` (``references/``,
-    or ``references.html`` without directory URLs)."""
-    folder = here if here.endswith("/") else posixpath.dirname(here)
-    relative = os.path.relpath(url or ".", folder or ".").replace(os.sep, "/")
-    return relative + "/" if url.endswith("/") and not relative.endswith("/") else relative
 
 
 def _page_token(src_uri: str) -> str:

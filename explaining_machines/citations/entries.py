@@ -7,10 +7,11 @@ cross-references (`explaining_machines.citations.xref`); both are rendered by
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 from dataclasses import dataclass
+
+from explaining_machines.errors import close_matches
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class Target:
 
 def unknown_key_message(key: str, known: list[str], sources: str) -> str:
     """The message for a key that no bibliography of the page defines."""
-    close = difflib.get_close_matches(key, known, n=3, cutoff=0.5)
+    close = close_matches(key, known, n=3)
     folded = [k for k in known if k.casefold() == key.casefold()]
     close = list(dict.fromkeys(folded + close))[:3]
     if close:

@@ -16,14 +16,13 @@ above a table. Imports nothing from MkDocs.
 
 from __future__ import annotations
 
-import difflib
 import html
-import os
 import re
 from dataclasses import dataclass
 
 from explaining_machines import computed
-from explaining_machines.errors import LocatedError
+from explaining_machines.errors import LocatedError, did_you_mean
+from explaining_machines.pages import urls
 from explaining_machines.source import mdscan
 from explaining_machines.source.mdscan import LineIndex
 
@@ -191,8 +190,7 @@ def resolve(name: str, page: str, pages: dict[str, PageLabels], line: int) -> tu
         where = " and ".join(sorted(p.src_uri for p in holders))
         raise XrefError(line, f"label '{name}' is defined on several pages ({where}); refer to it from one of them")
     known = sorted({n for p in pages.values() for n in p.labels if n.split("-")[0] == name.split("-")[0]})
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
+    hint = did_you_mean(name, known)
     return _fail(line, f"unknown label '{name}'{hint} (known {KINDS.get(name.split('-')[0], '').lower()} "
                        f"labels: {', '.join(known) or 'none'})")  # fmt: skip
 
@@ -206,7 +204,7 @@ def reference_text(page: str, holder: PageLabels, label: Label) -> tuple[str, st
     text = f"{KINDS[label.kind]} {label.number}"
     if holder.src_uri == page:
         return text, f"#{label.name}"
-    url = os.path.relpath(holder.src_uri, os.path.dirname(page) or ".").replace(os.sep, "/")
+    url = urls.relative(holder.src_uri, page)
     return f"{text} in *{_md_escape(holder.title)}*", f"{url}#{label.name}"
 
 

@@ -22,7 +22,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from explaining_machines import computed
-from explaining_machines.errors import SourceError
+from explaining_machines.errors import SourceError, located
+from explaining_machines.pages import urls
 from explaining_machines.source import frontmatter, mdscan
 from figures import FigureError, Project, values
 from figures.cache import CacheError, Entry
@@ -64,9 +65,9 @@ class FigurePages:
             for tag in figure_tags:
                 value_tags += computed.find_value_tags(tag.caption, tag.line)
         except computed.TagError as error:
-            raise SourceError(f"{where}:{error.line}: {error.message}") from None
+            raise located(where, error) from None
         except mdscan.ScanError as error:
-            raise SourceError(f"{where}:{mdscan.LineIndex(body, first).line(error.offset)}: {error}") from None
+            raise located(where, error.at(mdscan.LineIndex(body, first))) from None
         for tag in figure_tags:
             try:
                 self.requests.append((where, tag.line, project.figure_step(tag.name, tag.params)))
@@ -156,7 +157,6 @@ class FigurePages:
             return markdown
         project = self.project
         first = frontmatter.body_first_line(raw)
-        page_dir = os.path.dirname(src_uri) or "."
         anchors: dict[str, int] = {}
         rendered = []
         for tag in computed.find_figure_tags(markdown, first):
@@ -168,7 +168,7 @@ class FigurePages:
             if anchor is None:  # the first unlabelled figure of a name is figure-NAME, the next figure-NAME-2
                 anchors[tag.name] = anchors.get(tag.name, 0) + 1
                 anchor = f"figure-{tag.name}" + (f"-{anchors[tag.name]}" if anchors[tag.name] > 1 else "")
-            view = _view(project, entry, page_dir)
+            view = _view(project, entry, src_uri)
             rendered.append((tag, computed.render_figure(tag, view, anchor, indent=computed.indent_of(markdown, tag))))
         markdown = computed.replace_figures(markdown, rendered)
         numbers = []
@@ -205,23 +205,23 @@ def _figure_files(entry: Entry) -> dict[str, Path]:
     return found
 
 
-def _view(project: Project, entry: Entry, page_dir: str) -> computed.FigureView:
-    """What a page at `page_dir` shows of the figure in `entry`: its files, provenance and code."""
+def _view(project: Project, entry: Entry, src_uri: str) -> computed.FigureView:
+    """What the page `src_uri` shows of the figure in `entry`: its files, provenance and code."""
     record, meta = entry.record, entry.meta
     params = record["params"]
     recipe = project.recipes[params["name"]]
-    urls = {v: f"assets/figures/{_hashed(params['name'], entry, f'{v}.png')}" for v in ("light", "dark")}
+    images = {v: f"assets/figures/{_hashed(params['name'], entry, f'{v}.png')}" for v in ("light", "dark")}
     downloads = [
         computed.Download(
             label=data_file,
-            url=os.path.relpath(f"assets/figures/{_hashed(params['name'], entry, 'data/' + data_file)}", page_dir),
+            url=urls.relative(f"assets/figures/{_hashed(params['name'], entry, 'data/' + data_file)}", src_uri),
             filename=f"{params['name']}-{data_file}",
         )
         for data_file in meta.get("data_files", [])
     ]
     return computed.FigureView(
-        light=os.path.relpath(urls["light"], page_dir),
-        dark=os.path.relpath(urls["dark"], page_dir),
+        light=urls.relative(images["light"], src_uri),
+        dark=urls.relative(images["dark"], src_uri),
         width=meta["width"],
         height=meta["height"],
         alt=meta["alt"],

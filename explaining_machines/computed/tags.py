@@ -155,15 +155,16 @@ def _attr(value: str) -> str:
     return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace("}", "&#125;")
 
 
-def render_figure(tag: FigureTag, view: FigureView, anchor: str, number: str | None = None, indent: str = "") -> str:
-    """The Markdown (with md_in_html) of a figure: both palettes, the caption, how it was made."""
+def render_figure(tag: FigureTag, view: FigureView, anchor: str, indent: str = "") -> str:
+    """The Markdown (with md_in_html) of a figure: both palettes, the caption, how it was made.
+
+    A labelled figure's number is added to its caption by the cross-references
+    (`explaining_machines.citations.xref`), which number the page before it is rendered."""
     common = (
         f'alt="{_attr(view.alt)}" title="{_attr(view.title)}" '
         f'width="{view.width}" height="{view.height}" loading="lazy"'
     )
     caption = tag.caption
-    if number is not None:
-        caption = f'<span class="figure-number">{html.escape(number)}:</span> {caption}'.rstrip()
     lines = [
         f'<figure class="computed-figure" id="{anchor}" markdown>',
         "",

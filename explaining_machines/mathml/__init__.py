@@ -26,7 +26,14 @@ cross-references that number labelled equations.
 Imports nothing from MkDocs.
 """
 
-from explaining_machines.mathml.render import MathMLExtension, render_display, render_math, split_tag, to_mathml
+from explaining_machines.mathml.render import (
+    MathMLExtension,
+    formula_line,
+    render_display,
+    render_math,
+    split_tag,
+    to_mathml,
+)
 from explaining_machines.mathml.tex import MathError
 
-__all__ = ["MathError", "MathMLExtension", "render_display", "render_math", "split_tag", "to_mathml"]
+__all__ = ["MathError", "MathMLExtension", "formula_line", "render_display", "render_math", "split_tag", "to_mathml"]

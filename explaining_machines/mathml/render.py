@@ -19,6 +19,7 @@ from markdown.postprocessors import Postprocessor
 
 from explaining_machines.mathml.output import check_mathml, fix_mathml
 from explaining_machines.mathml.tex import MathError, check_tex, rewrite_tex
+from explaining_machines.source import mdscan
 
 _INLINE = re.compile(r'<span class="arithmatex">\\\((?P<tex>.*?)\\\)</span>', re.DOTALL)
 _BLOCK = re.compile(r'<div class="arithmatex">\\\[(?P<tex>.*?)\\\]</div>', re.DOTALL)
@@ -46,6 +47,18 @@ def to_mathml(tex: str, display: bool) -> str:
     mathml = fix_mathml(mathml)
     check_mathml(tex, mathml)
     return mathml.replace("<math ", f'<math alttext="{html.escape(tex.strip(), quote=True)}" ', 1)
+
+
+def formula_line(markdown: str, tex: str, first_line: int = 1) -> int | None:
+    """The line of `markdown` (whose first line is `first_line`) on which the formula `tex`
+    starts, outside code; None when it cannot be found (a formula the build wrote itself).
+
+    The formula is looked for by its first line as written: one inside a list or a
+    blockquote is indented there, and the same TeX in a code block is not it.
+    """
+    first = next((line.strip() for line in tex.splitlines() if line.strip()), tex)
+    at = mdscan.find_outside_code(markdown, first)
+    return None if at is None else first_line + markdown.count("\n", 0, at)
 
 
 _TAG = re.compile(r"\\tag(?![A-Za-z])\s*(\*?)\s*(?:\{([^{}]*)\})?")

@@ -22,6 +22,50 @@ _ATTRIBUTE = re.compile(
 )
 
 
+_SPACE = " \t\n\r\f"
+
+
+def srcset(value: str) -> list[tuple[str, str]]:
+    """The candidates of a ``srcset`` value (``a.png 1x, b.png 2x``) as (URL, descriptors),
+    read as the HTML standard says: a URL runs to the next whitespace (so a ``data:`` URL
+    keeps its commas); commas that end it separate it from the next; else its descriptors
+    run to a comma outside parentheses."""
+    found, at, end = [], 0, len(value)
+    while True:
+        while at < end and (value[at] in _SPACE or value[at] == ","):
+            at += 1
+        if at == end:
+            return found
+        start = at
+        while at < end and value[at] not in _SPACE:
+            at += 1
+        url, descriptors = value[start:at], ""
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            depth, described = 0, at
+            while at < end and (value[at] != "," or depth):
+                depth += {"(": 1, ")": -1 if depth else 0}.get(value[at], 0)
+                at += 1
+            descriptors = value[described:at].strip()
+        if url:
+            found.append((url, descriptors))
+
+
+def relative(target: str, page: str) -> str:
+    """The site (or source) path `target` as a link from the page at `page`.
+
+    `page` is a file (``blog/posts/x.md``, ``references.html``), whose folder is its dirname,
+    or a directory URL (``blog/x/``); a `target` that is a folder (``""``, ``blog/``) keeps
+    its final slash. The one way every module makes a relative link.
+    """
+    folder = page if page.endswith("/") else posixpath.dirname(page)
+    linked = posixpath.relpath(target or ".", folder or ".")
+    if (not target or target.endswith("/")) and not linked.endswith("/"):
+        linked += "/"
+    return linked
+
+
 def relative_to_page(url: str, page_url: str, base: str = "/") -> str:
     """A root-absolute `url` ("/a/b.png") as seen from the page at `page_url` ("blog/post/"), for a
     site served at the path `base` ("/" or "/explaining-machines/")."""
@@ -31,11 +75,7 @@ def relative_to_page(url: str, page_url: str, base: str = "/") -> str:
         url = "/" + url[len(base) :]
     path, hash_, fragment = url[1:].partition("#")
     path, question, query = path.partition("?")
-    base = posixpath.dirname(page_url) if not page_url.endswith("/") else page_url.rstrip("/")
-    relative = posixpath.relpath(path or ".", base or ".")
-    if (not path or path.endswith("/")) and not relative.endswith("/"):
-        relative += "/"
-    return relative + question + query + hash_ + fragment
+    return relative(path, page_url) + question + query + hash_ + fragment
 
 
 def rewrite(page_html: str, page_url: str, base: str = "/") -> str:
@@ -44,8 +84,8 @@ def rewrite(page_html: str, page_url: str, base: str = "/") -> str:
     def attribute(match: re.Match[str]) -> str:
         value = match["value"]
         if match["name"].lower().startswith("srcset"):
-            candidates = [c.strip().split(maxsplit=1) for c in value.split(",") if c.strip()]
-            value = ", ".join(" ".join([relative_to_page(c[0], page_url, base), *c[1:]]) for c in candidates)
+            value = ", ".join(" ".join(filter(None, [relative_to_page(url, page_url, base), descriptors]))
+                              for url, descriptors in srcset(value))  # fmt: skip
         else:
             value = relative_to_page(value, page_url, base)
         return f"{match['name']}{match['quote']}{value}{match['quote']}"

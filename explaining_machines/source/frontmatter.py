@@ -56,6 +56,20 @@ def authors(path: Path) -> dict[str, str]:
             for key, value in found.items()}  # fmt: skip
 
 
+def authors_path(docs_dir: str | Path, blog_dir: str, authors_file: str) -> Path:
+    """Where Material's blog reads its authors: `authors_file` may name the blog's folder as ``{blog}``."""
+    return Path(docs_dir) / authors_file.format(blog=blog_dir.strip("/"))
+
+
+def check_page(raw: str) -> dict[str, Any]:
+    """`check`, and the keys this site adds to MkDocs' own: ``toc`` must be true or false."""
+    meta = check(raw)
+    toc = meta.get("toc", True)
+    if not isinstance(toc, bool):
+        raise FrontMatterError(key_line(raw, "toc"), f"'toc' must be true or false, got {toc!r}")
+    return meta
+
+
 def key_line(raw: str, key: str) -> int | None:
     """The line of a top-level front-matter key, for messages about its value."""
     match = _YAML.match(raw)

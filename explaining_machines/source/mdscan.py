@@ -24,6 +24,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from explaining_machines.errors import LocatedError
+
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
 # A block whose content is indented four spaces deeper: list items, admonitions, details,
 # content tabs, blocks, and footnote definitions (a note's second paragraph is no code).
@@ -51,6 +53,10 @@ class ScanError(ValueError):
         super().__init__(message)
         self.offset = offset
         self.message = message
+
+    def at(self, lines: LineIndex) -> LocatedError:
+        """The same problem, at its line of the text `lines` indexes."""
+        return LocatedError(lines.line(self.offset), self.message)
 
 
 @dataclass(frozen=True)

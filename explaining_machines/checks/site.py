@@ -1,0 +1,58 @@
+"""One build's checks of its finished pages, as one object: the policy each page carries, and the link check.
+
+Every page MkDocs renders is read once, when its Content-Security-Policy is computed
+(`SiteChecks.protect`): the inline code the policy must hash or block, and in the same
+parse the page's links and ids. What a page holds is kept by the digest of its text as it
+will be written, so the link check (`SiteChecks.broken_links`), which runs once the site
+is written, parses only the files no such pass read (404.html, HTML copied from docs/).
+A page whose HTML is the same as in the last build is not parsed at all (`PageReads`).
+The hooks hold one `SiteChecks` per build and drop it after; nothing here is global.
+Imports nothing from MkDocs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+from explaining_machines.checks import csp, linkcheck
+from explaining_machines.checks.pagereads import PageReads
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+class SiteChecks:
+    """What one build's reads of its finished pages found, for the policy and the link check."""
+
+    def __init__(self, reads: PageReads | None = None) -> None:
+        self.reads = reads
+        self._parsed: dict[bytes, linkcheck.ParsedPage] = {}
+
+    def protect(self, page_html: str) -> tuple[str, list[str]]:
+        """`page_html` with its policy, and the inline code the policy stops (one line each).
+
+        The links and ids of the page as it will be written are kept for `broken_links`.
+        """
+        known = self.reads.get(page_html) if self.reads is not None else None
+        if known is None:
+            links = linkcheck.LinkReader()  # read in the same parse as the inline code
+            protected, inline = csp.protect(page_html, links)
+            parsed = links.parsed(csp.moved_down_from(protected))
+            if self.reads is not None:
+                self.reads.put(page_html, inline, parsed)
+        else:
+            inline, parsed = known
+            protected, _ = csp.protect(page_html, found=inline)
+        self._parsed[_digest(protected)] = parsed
+        return protected, list(inline.blocked())
+
+    def parsed(self, text: str) -> linkcheck.ParsedPage | None:
+        """The links and ids of `text` if a page with exactly this text was read, else None."""
+        return self._parsed.get(_digest(text))
+
+    def broken_links(self, folder: str | os.PathLike[str], base: str) -> list[linkcheck.BrokenLink]:
+        """Every broken local link of the site written to `folder`, served under the path `base`."""
+        site = linkcheck.Site(folder, base, known=self.parsed)
+        return site.check(site.html_files())
