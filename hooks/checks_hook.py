@@ -40,7 +40,9 @@ from explaining_machines.checks import linkcheck, linktrace
 from explaining_machines.checks.pagereads import PageReads
 from explaining_machines.checks.site import SiteChecks
 
-log = get_plugin_logger("checks")
+# The names authors know from the messages: "csp: docs/p.md: inline script ...", "links: docs/p.md:7: broken link ...".
+policy_log = get_plugin_logger("csp")
+links_log = get_plugin_logger("links")
 _state: dict = {"serve": False, "checks": None, "pages": {}}
 
 
@@ -52,14 +54,14 @@ def on_config(config: MkDocsConfig) -> None:
     reads = PageReads(config.extra["project"].cache_path / "page-reads.json")
     problem = reads.load()
     if problem:  # not the author's to fix: the pages are read again
-        log.info("%s %s", reads.path, problem)
+        policy_log.info("%s %s", reads.path, problem)
     _state["checks"], _state["pages"] = SiteChecks(reads), {}
 
 
 def _protect(html: str, where: str) -> str:
     protected, blocked = _state["checks"].protect(html)
     for problem in blocked:
-        log.warning("%s: %s; the Content-Security-Policy stops it from running", where, problem)
+        policy_log.warning("%s: %s; the Content-Security-Policy stops it from running", where, problem)
     return protected
 
 
@@ -77,7 +79,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     pages: dict[str, File] = _state["pages"]
     try:
         if _state["serve"]:
-            log.info("mkdocs serve: pages go without the Content-Security-Policy, so that live reload works")
+            policy_log.info("mkdocs serve: pages go without the Content-Security-Policy, so that live reload works")
         else:
             site = Path(config.site_dir)
             for path in sorted(site.rglob("*.html")):
@@ -89,14 +91,14 @@ def on_post_build(config: MkDocsConfig) -> None:
             try:
                 checks.reads.save()
             except OSError as error:  # the next build reads every page again; nothing is wrong in the site
-                log.info("%s: not saved (%s)", checks.reads.path, error.strerror or error)
+                policy_log.info("%s: not saved (%s)", checks.reads.path, error.strerror or error)
         broken = checks.broken_links(config.site_dir, linkcheck.base_path(config.site_url))
         root = os.path.dirname(config.config_file_path)
         docs = os.path.relpath(config.docs_dir, root).replace(os.sep, "/")
         built = {file.src_uri: file for file in pages.values()}
         sources = {dest: file.src_uri for dest, file in pages.items() if file.generated_by is None}
         for message in linktrace.messages(broken, sources, docs, lambda src_uri: built[src_uri].content_string):
-            log.warning(message)
+            links_log.warning(message)
     finally:
         on_build_error(None)
 

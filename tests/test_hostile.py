@@ -138,7 +138,10 @@ def test_the_root_path_rewrite_touches_tags_only():
 
 def test_the_root_path_rewrite_keeps_a_data_url_in_a_srcset_whole():
     html = '<img srcset="data:image/png;base64,AA,BB 1x, /b.png 2x" src="/a.png">'
-    assert urls.rewrite(html, "blog/p/") == '<img srcset="data:image/png;base64,AA,BB 1x, ../../b.png 2x" src="../../a.png">'
+    assert (
+        urls.rewrite(html, "blog/p/")
+        == '<img srcset="data:image/png;base64,AA,BB 1x, ../../b.png 2x" src="../../a.png">'
+    )
 
 
 @pytest.mark.parametrize(
