@@ -30,6 +30,18 @@ def can_go_offline() -> bool:
     return subprocess.run([*OFFLINE, "true"], capture_output=True).returncode == 0
 
 
+# The engine the site tests build with: MkDocs, or ProperDocs (its maintained fork, which runs
+# Material unchanged) in CI's second lane (README, "Tests").
+ENGINE = os.environ.get("SITE_ENGINE", "mkdocs")
+if ENGINE not in ("mkdocs", "properdocs"):
+    raise RuntimeError(f"SITE_ENGINE={ENGINE!r}: expected mkdocs or properdocs")
+
+
+def engine(*args: str) -> list[str]:
+    """The command that runs the site's engine with `args` (``build --strict``, ``serve ...``)."""
+    return [sys.executable, "-m", ENGINE, *args]
+
+
 def mkdocs(site: Path, *args: str, offline: bool = False) -> subprocess.CompletedProcess:
     """Run `mkdocs build` in `site`; returns the finished process (output in .stdout).
 
@@ -37,7 +49,7 @@ def mkdocs(site: Path, *args: str, offline: bool = False) -> subprocess.Complete
     not even 127.0.0.1 (the notebook's kernel talks to its client over Unix sockets).
     """
     env = build_env(site)
-    command = [sys.executable, "-m", "mkdocs", "build", *args]
+    command = engine("build", *args)
     return subprocess.run(
         [*OFFLINE, *command] if offline else command,
         cwd=site,

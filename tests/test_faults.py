@@ -15,13 +15,12 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import threading
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, blog_site, build_env, code_copy, make_site, mkdocs, snapshot
+from conftest import ROOT, blog_site, build_env, code_copy, engine, make_site, mkdocs, snapshot
 
 from figures import recipes
 
@@ -122,7 +121,7 @@ def test_mkdocs_serve_rebuilds_text_edits_without_computing_and_recipe_edits_wit
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        engine("serve", "--dev-addr", f"127.0.0.1:{port}"),
         cwd=site,
         env=build_env(site),
         text=True,
@@ -200,7 +199,7 @@ class ServerLog:
 
 def popen_build(site: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        engine("build", "--strict"),
         cwd=site,
         env=build_env(site),
         text=True,
