@@ -25,11 +25,12 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 import figures
 from explaining_machines import computed
+from explaining_machines.computed import provenance
 from explaining_machines.computed.pages import FAILURES, FigurePages
 from explaining_machines.errors import SourceError
 from figures import FigureError, Project
@@ -75,6 +76,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         raise PluginError(str(error)) from None
     for site_path, path in pages.site_files().items():
         files.append(File.generated(config, site_path, abs_src_path=str(path)))
+    made = {uri: File.generated(config, uri, content="") for uri in pages.provenance_paths()}
+    for uri, file in made.items():
+        if uri != provenance.INDEX:  # reached from the section's index, not listed on every page's nav
+            file.inclusion = InclusionLevel.NOT_IN_NAV
+    for uri, text in pages.provenance_files(lambda uri: made[uri].url).items():
+        made[uri].content_string = text
+        files.append(made[uri])
     for uri, file in notebooks.items():
         files.remove(file)
         # A plain File rooted in the entry, not File.generated: mkdocs-jupyter wraps it and

@@ -16,16 +16,18 @@ data under names that carry a hash of their bytes, and the stable addresses), an
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from explaining_machines import computed
+from explaining_machines.computed import provenance
 from explaining_machines.errors import SourceError, located
 from explaining_machines.pages import urls
 from explaining_machines.source import frontmatter, mdscan
-from figures import FigureError, Project, values
+from figures import FigureError, Project, keys, values
 from figures.cache import CacheError, Entry
 from figures.notebooks import NotebookError
 from figures.recipes import RecipeError
@@ -184,6 +186,74 @@ class FigurePages:
                 raise SourceError(f"{where}:{tag.line}: {error}") from None
         return computed.replace_values(markdown, numbers)
 
+    @functools.cached_property
+    def _steps_behind(self) -> dict[str, provenance.StepPage]:
+        return self._gather()
+
+    def provenance_pages(self) -> dict[str, provenance.StepPage]:
+        """The provenance page of every step behind this build's figures and values (not notebooks,
+        which are pages of their own), by step name."""
+        return self._steps_behind
+
+    def _gather(self) -> dict[str, provenance.StepPage]:
+        project = self.project
+        steps = [s for s in self.entries if not s.startswith("notebook:")]
+        for step in list(steps):
+            steps += project.ancestors(step)
+        pages = {}
+        for step in dict.fromkeys(steps):
+            entry = self.entries.get(step) or project.used.get(step) or project.status(step)[0]
+            if entry is None:
+                continue
+            node = project.graph[step]
+            if step.startswith("figure:"):
+                module = node.params["recipe"]
+                source = entry.file("recipe.py").read_text(encoding="utf-8")  # the code that drew it
+            else:
+                module = node.compute.split(":")[0]
+                source = _module_source(module)
+            pages[step] = provenance.StepPage(
+                step=step,
+                record=entry.record,
+                inputs=tuple(node.inputs),
+                module=module,
+                source=source,
+                modules=tuple(entry.record.get("code", {})),
+                summary=_summary(step, entry),
+            )
+        return pages
+
+    def provenance_paths(self) -> list[str]:
+        """The source paths of this build's provenance pages, the section's index first (none without figures)."""
+        pages = self.provenance_pages()
+        return (
+            [provenance.INDEX, *(provenance.page_path(s, p.record["key"]) for s, p in pages.items())] if pages else []
+        )
+
+    def provenance_files(self, url_of: Callable[[str], str]) -> dict[str, str]:
+        """The Markdown of every provenance page and of the section's index, by source path.
+
+        `url_of` gives the site URL of a page by its source path (known once the files exist).
+        """
+        pages = self.provenance_pages()
+        if not pages:
+            return {}
+
+        def linker(here: str):
+            return lambda step: urls.relative(
+                url_of(provenance.page_path(step, pages[step].record["key"])), url_of(here)
+            )
+
+        texts = {}
+        for step, page in pages.items():
+            here = provenance.page_path(step, page.record["key"])
+            texts[here] = provenance.step_page(page, pages, linker(here))
+        main = {page.module for page in pages.values()}
+        shared = sorted({m for page in pages.values() for m in page.modules if m not in main})
+        texts[provenance.INDEX] = provenance.index_page(pages, linker(provenance.INDEX),
+                                                        {m: _module_source(m) for m in shared})  # fmt: skip
+        return texts
+
     def finish(self) -> None:
         """Record in the cache's manifest which entries this build used."""
         if self.entries:
@@ -206,7 +276,7 @@ def _figure_files(entry: Entry) -> dict[str, Path]:
 
 
 def _view(project: Project, entry: Entry, src_uri: str) -> computed.FigureView:
-    """What the page `src_uri` shows of the figure in `entry`: its files, provenance and code."""
+    """What the page `src_uri` shows of the figure in `entry`: its files, provenance and links."""
     record, meta = entry.record, entry.meta
     params = record["params"]
     recipe = project.recipes[params["name"]]
@@ -228,10 +298,35 @@ def _view(project: Project, entry: Entry, src_uri: str) -> computed.FigureView:
         title="Computed by this site's build. " + meta["provenance"],
         name=params["name"],
         params={name: params[name] for name in recipe.parameters},
-        made_from=[tuple(row) for row in meta.get("made_from", [])],
-        libraries=record.get("libraries", {}),
-        key=entry.key,
-        source=entry.file("recipe.py").read_text(encoding="utf-8") if entry.file("recipe.py").is_file() else "",
-        source_path=f"figures/recipes/{recipe.module.rsplit('.', 1)[-1]}.py",
+        provenance=meta["provenance"],
+        made_page=urls.relative(provenance.page_path(record["step"], entry.key), src_uri),
         downloads=downloads,
     )
+
+
+def _module_source(module: str) -> str:
+    """The source of a module of the figures package, as this build runs it."""
+    return keys.module_path(module).read_text(encoding="utf-8")
+
+
+def _summary(step: str, entry: Entry) -> str:
+    """One line on what a step is, from what its entry recorded."""
+    meta, params = entry.meta, entry.record.get("params", {})
+    if step == "dataset":
+        train, holdout = meta.get("train", 0), meta.get("holdout", 0)
+        return f"{meta.get('source')} MNIST: {train:,} training and {holdout:,} held-out digits."
+    if step == "model":
+        return (
+            f"A small convolutional network, {params.get('epochs')} epochs (seed {params.get('seed')}): "
+            f"{100 * meta.get('holdout_accuracy', 0):.1f}% right on {meta.get('holdout_digits', 0):,} held-out digits."
+        )
+    if step == "predictions":
+        return "The model's logits for every held-out digit."
+    if step == "forest":
+        return f"A random forest of {meta.get('trees')} trees and its two feature importances."
+    if step.startswith(("shap[", "lime[")):
+        method = "SHAP values (DeepExplainer)" if step.startswith("shap[") else "A LIME explanation over SLIC segments"
+        return f"{method} of test digit {meta.get('index')}, a {meta.get('label')}."
+    if step.startswith("figure:"):
+        return f"The figure, drawn in both palettes, from {meta.get('provenance', 'its inputs')}."
+    return ""

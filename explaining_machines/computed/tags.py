@@ -5,8 +5,10 @@ its own; every value is written as in YAML flow style (`explaining_machines.argu
 ``caption`` and ``id`` belong to the page; every other name is a parameter of the recipe,
 checked by the figures package. It becomes a ``<figure>`` with a light and a dark image
 (Material shows ``#only-light`` / ``#only-dark`` images by palette), the caption, and a
-collapsed "How this figure was made" block: the parameters, what the figure was made
-from, the libraries, the cache key, the recipe's source and the data behind the figure.
+collapsed "How this figure was made" block: the parameters, one line on what the figure
+was made from, the data behind it, and links to its provenance page
+(`explaining_machines.computed.provenance`), which shows the recipe's code, the record
+and the chain from the data.
 The images are Markdown, not raw HTML, so MkDocs rewrites their paths for each page and
 for Material's blog excerpts.
 
@@ -21,7 +23,7 @@ import hashlib
 import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from markdown import Markdown
@@ -142,11 +144,8 @@ class FigureView:
     title: str  # one line on where the numbers come from, shown on hover
     name: str
     params: dict[str, Any]
-    made_from: Sequence[tuple[str, str]] = ()
-    libraries: dict[str, str] = field(default_factory=dict)
-    key: str = ""
-    source: str = ""  # the recipe's code
-    source_path: str = ""
+    provenance: str = ""  # the same line, in the making-of block
+    made_page: str = ""  # the figure's provenance page, relative to the page's source file
     downloads: Sequence[Download] = ()
 
 
@@ -179,31 +178,33 @@ def render_figure(tag: FigureTag, view: FigureView, anchor: str, indent: str = "
 
 
 def how_made(view: FigureView) -> list[str]:
-    """The collapsed block under a figure: parameters, provenance, libraries, key, data, code."""
-    if not view.source:
+    """The collapsed block under a figure: its parameters, where its numbers come from, its data,
+    and links to its provenance page (the recipe's code, the record, the chain from the data)."""
+    if not view.made_page:
         return []
     params = ", ".join(f"`{name}={arguments.literal(value)}`" for name, value in view.params.items())
+    made = f"Drawn by the recipe `{view.name}`" + (f" with {params}" if params else "")
     lines = [
         '<details class="figure-made" markdown>',
         "<summary>How this figure was made</summary>",
         "",
-        f"Drawn by the recipe `{view.name}` (`{view.source_path}`)" + (f" with {params}." if params else "."),
+        made + (f", from {html.escape(view.provenance)}." if view.provenance else "."),
     ]
     if view.downloads:
         links = ", ".join(
             f'[{html.escape(d.label)}]({d.url}){{ download="{_attr(d.filename)}" }}' for d in view.downloads
         )
         lines.append(f"The data behind it: {links}.")
-    lines.append("")
-    lines += [f"- **{html.escape(what)}**: {html.escape(text)}" for what, text in view.made_from]
-    if view.libraries:
-        shown = ", ".join(f"{name} {version}" for name, version in view.libraries.items())
-        lines.append(f"- **libraries**: {html.escape(shown)}")
-    lines += [f"- **cache key**: `{view.key}`", "", code_placeholder(view.source), ""]
-    return [*lines, "</details>"]
+    lines += [
+        f"[The recipe's code and what its computation recorded]({view.made_page}), "
+        f"[the chain from the data]({view.made_page}#chain).",
+        "",
+        "</details>",
+    ]
+    return lines
 
 
-# The highlighted source of each recipe, by the digest its placeholder carries.
+# The highlighted source of each module a provenance page shows, by the digest its placeholder carries.
 _CODE: dict[str, str] = {}
 _PLACEHOLDER = re.compile(r"<!-- highlighted-python ([0-9a-f]{16}) -->")
 
@@ -211,8 +212,8 @@ _PLACEHOLDER = re.compile(r"<!-- highlighted-python ([0-9a-f]{16}) -->")
 def code_placeholder(source: str) -> str:
     """An HTML comment that `CodeExtension` replaces with `source`, highlighted, once the page
     is HTML. The code never passes through Markdown: it is not read again as Markdown, a
-    citation, a tag or math, and it is highlighted once per build, not once per figure and
-    page (a blog of 100 posts shows each recipe hundreds of times, with its excerpts)."""
+    citation, a tag or math, and it is highlighted once per build (`highlighted_python` is
+    memoised), however many pages show it."""
     digest = hashlib.sha256(source.encode()).hexdigest()[:16]
     _CODE.setdefault(digest, source)
     return f"<!-- highlighted-python {digest} -->"
