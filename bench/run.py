@@ -81,12 +81,15 @@ def records(cache: Path) -> dict[str, dict]:
 
 
 def without_hooks(site: Path) -> None:
-    """No hooks, and no nav entry for the page they generate (the site-wide References)."""
+    """No hooks, and no nav entries for the pages they generate (References, How it was made)."""
     config = (site / "mkdocs.yml").read_text()
     config = re.sub(r"\nhooks:\n(  - .*\n)+", "\nhooks: []\n", config)
     config, count = re.subn(r"\n  - References: references\.md\n", "\n", config)
     if count != 1:
         sys.exit("bench: cannot find the References page in the nav of mkdocs.yml")
+    config, count = re.subn(r"\n  - How it was made: how-it-was-made/index\.md\n", "\n", config)
+    if count != 1:
+        sys.exit("bench: cannot find the How it was made page in the nav of mkdocs.yml")
     (site / "mkdocs.yml").write_text(config)
 
 

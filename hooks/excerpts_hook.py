@@ -1,35 +1,89 @@
-"""Excerpts of posts on the blog's index, archive and category pages, rendered afresh for each.
+"""Excerpts of posts on the blog's index, archive and category pages: right on every view,
+and converted once (`explaining_machines.pages.excerpts`).
 
 Events:
 
+* ``on_config`` loads the excerpts converted by the last build (a memo in the cache folder).
+* ``on_files`` (last, after Material's blog has given every post its URL) notes the URL of
+  every page, on which the excerpts' links depend.
 * ``on_page_context`` (before Material's blog renders a view's excerpts, priority -100)
-  resets the Markdown instance of every post's excerpt. Material keeps one instance per
-  excerpt for all views and never resets it, so the second view that shows a post whose
-  excerpt holds footnotes numbers their back-references ``fnref2:1``, which the post does
-  not have: a broken link on the archive page.
+  resets the Markdown instance of the excerpt of each post the view shows. Material keeps
+  one instance per excerpt for all views and never resets it, so the second view that
+  shows a post whose excerpt holds footnotes numbers their back-references ``fnref2:1``,
+  which the post does not have: a broken link on the archive page. It also has each
+  excerpt converted through the memo: Material 9.8 converts the whole post again for every
+  view that shows it.
 * ``on_post_page`` numbers the ids that two excerpts on one view share
   (`explaining_machines.pages.ids`).
+* ``on_post_build`` saves the memo; ``on_build_error`` drops it.
 """
 
 from __future__ import annotations
 
 from material.plugins.blog.structure import View
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from explaining_machines.pages import ids
+from explaining_machines import mathml, memo
+from explaining_machines.computed import tags
+from explaining_machines.pages import excerpts, ids
+
+log = get_plugin_logger("excerpts")
+_state: dict = {"store": None, "memo": None}
+
+
+def on_config(config: MkDocsConfig) -> None:
+    code = memo.code_digest(
+        (tags, mathml.render, mathml.tex, mathml.output),
+        ("markdown", "pymdown-extensions", "mkdocs", "mkdocs-material", "pygments", "latex2mathml"),
+    )
+    store = _state["store"] = memo.Memo(config.extra["project"].cache_path / "memo" / "excerpts.json", code)
+    problem = store.load()
+    if problem:
+        log.info("%s %s", store.path, problem)
+
+
+@event_priority(-100)
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    extensions = [name if isinstance(name, str) else type(name).__qualname__ for name in config.markdown_extensions]
+    shaping = [extensions, config.mdx_configs, config.site_url, config.use_directory_urls]
+    site = excerpts.site_digest(((f.src_uri, f.url) for f in files), shaping)
+    blog = config.plugins.get("material/blog")
+    separator = blog.config.post_excerpt_separator if blog is not None else "<!-- more -->"
+    _state["memo"] = excerpts.ExcerptMemo(_state["store"], site, separator)
+    return files
 
 
 @event_priority(-90)
 def on_page_context(context, page, config: MkDocsConfig, nav):
-    blog = config.plugins.get("material/blog")
-    for post in getattr(getattr(blog, "blog", None), "posts", []):
-        excerpt = getattr(post, "excerpt", None)
-        if excerpt is not None:
+    if isinstance(page, View):
+        for post in page.posts:
+            excerpt = getattr(post, "excerpt", None)
+            if excerpt is None:
+                continue
             excerpt.md.reset()
+            if not hasattr(excerpt.md, "_convert_unmemoised"):
+                md = excerpt.md
+                md._convert_unmemoised = md.convert
+                md.convert = lambda text, md=md, excerpt=excerpt: _state["memo"].convert(
+                    md._convert_unmemoised, md, text, excerpt.file.url, excerpt.post.url
+                )
     return context
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return ids.make_unique(output) if isinstance(page, View) else output
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    store, _state["store"], _state["memo"] = _state["store"], None, None
+    try:
+        store.save()
+    except OSError as error:  # the next build converts the excerpts again; the site is right
+        log.info("%s: not saved (%s)", store.path, error.strerror or error)
+
+
+def on_build_error(error: Exception, **_) -> None:
+    _state["store"], _state["memo"] = None, None

@@ -16,7 +16,9 @@ Events:
   post" to posts and removes the ``{% raw %}`` markers. Working on the Markdown keeps the
   headings in the table of contents, and Material's blog excerpts see the finished links.
 * ``on_post_page`` adds the Google Scholar tags to each post's ``<head>``.
-* ``on_post_build`` drops the build's state; parsed .bib files stay memoised by content.
+* ``on_post_build`` saves the pages' renderings (a memo in the cache folder: a warm build
+  renders only the pages whose inputs changed) and drops the build's state; parsed .bib
+  files stay memoised by content.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from explaining_machines.citations import citepost
-from explaining_machines.citations.apparatus import Apparatus
+from explaining_machines.citations.apparatus import Apparatus, rendering_memo
 from explaining_machines.errors import SourceError
 from explaining_machines.source import frontmatter
 
@@ -44,7 +46,11 @@ _apparatus: Apparatus | None = None
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     global _apparatus
     settings = config.extra["project"]
-    apparatus = _apparatus = Apparatus(settings, log.log)
+    store = rendering_memo(settings.cache_path / "memo" / "citations.json")
+    problem = store.load()
+    if problem:  # not the author's to fix: the pages are rendered again
+        log.info("%s %s", store.path, problem)
+    apparatus = _apparatus = Apparatus(settings, log.log, store)
     for file in [f for f in files if f.src_uri.endswith(".bib")]:
         files.remove(file)  # a bibliography is read by the build, not published
     # Material's blog marks its posts as excluded from the build's own pages: it renders them itself.
@@ -109,8 +115,14 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 def on_post_build(config: MkDocsConfig) -> None:
     global _apparatus
-    _apparatus = None  # mkdocs serve keeps this module: the next build starts afresh
+    apparatus, _apparatus = _apparatus, None  # mkdocs serve keeps this module: the next build starts afresh
+    if apparatus is not None and apparatus.store is not None:
+        try:
+            apparatus.store.save()
+        except OSError as error:  # the next build renders every page again; the site is right
+            log.info("%s: not saved (%s)", apparatus.store.path, error.strerror or error)
 
 
 def on_build_error(error: Exception, **_) -> None:
-    on_post_build(None)
+    global _apparatus
+    _apparatus = None  # a failed build's renderings are not kept

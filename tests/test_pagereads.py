@@ -63,11 +63,14 @@ def test_a_change_to_the_reading_code_reads_every_page_again(tmp_path):
 @pytest.mark.parametrize(
     ("damage", "reason"),
     [
-        (lambda text: text[: len(text) // 2], "cannot be read (JSONDecodeError); every page is read again"),
-        (lambda text: "[]", "is not a file of page reads; every page is read again"),
+        (lambda text: text[: len(text) // 2], "cannot be read (JSONDecodeError); its results are computed again"),
+        (lambda text: "[]", "is not a memo file; its results are computed again"),
         # one changed character inside a script's text keeps the JSON valid; the checksum catches it
-        (lambda text: text.replace("var a = 1", "var a = 7"), "does not match its checksum; every page is read again"),
-        (lambda text: "\udcff", "cannot be read (UnicodeDecodeError); every page is read again"),
+        (
+            lambda text: text.replace("var a = 1", "var a = 7"),
+            "does not match its checksum; its results are computed again",
+        ),
+        (lambda text: "\udcff", "cannot be read (UnicodeDecodeError); its results are computed again"),
     ],
 )
 def test_a_damaged_file_is_set_aside_with_a_reason(tmp_path, damage, reason):
@@ -84,6 +87,6 @@ def test_a_damaged_file_is_set_aside_with_a_reason(tmp_path, damage, reason):
 def test_an_entry_of_the_wrong_shape_is_read_again(tmp_path):
     reads = PageReads(tmp_path / "reads.json")
     reads.put(PAGE, *read(PAGE)[1:])
-    [key] = reads._now
-    reads._now[key]["links"] = [["only", "three", "items"]]
+    [key] = reads.memo._now
+    reads.memo._now[key]["links"] = [["only", "three", "items"]]
     assert reads.get(PAGE) is None

@@ -59,7 +59,7 @@ def test_a_step_version_has_its_own_page(name, path):
 
 def test_a_step_page_shows_the_record_its_inputs_the_chain_and_the_code():
     text = provenance.step_page(PAGES["model"], PAGES, url)
-    assert text.startswith("# model\n\nAbout model.\n")
+    assert text.startswith("---\nsearch:\n  exclude: true\n---\n\n# model\n\nAbout model.\n")
     assert "| key | `27dbc284b647ca3dc87005143fc34332` |" in text
     assert "| computed | 2026-12-03T08:18:00Z in 28.1 s |" in text and "| why | not in the cache |" in text
     assert "| parameter `epochs` | 12 |" in text and "| parameter `learning_rate` | 0.003 |" in text
@@ -71,7 +71,7 @@ def test_a_step_page_shows_the_record_its_inputs_the_chain_and_the_code():
     assert "Libraries: keras 3.15.1, tensorflow 2.21.0." in text
     assert "`model.keras` (2.6 MB, SHA-256 `1ce06a4e964cc99b…`)" in text
     # figures.style computes no step: its code is shown once, on the index, and linked from here.
-    assert "[`figures.style`](index.md#code-figures-style)" in text
+    assert "[`figures.style`](shared-code.md#code-figures-style)" in text
 
 
 def test_the_chain_holds_the_steps_upstream_only_each_a_link():
@@ -94,12 +94,20 @@ def test_rows_of_the_chain_follow_depth():
     )
 
 
-def test_the_index_lists_every_step_and_shows_the_shared_code_once():
-    text = provenance.index_page(PAGES, url, {"figures.style": "# palettes\n"})
+def test_the_index_lists_every_step_and_links_to_the_shared_code():
+    text = provenance.index_page(PAGES, url, ["figures.style"])
     for name, page in PAGES.items():
         assert f"[{name}]({provenance.slug(name)}-{page.record['key'][:10]}.md)" in text
-    assert text.count("### `figures.style` { #code-figures-style }") == 1
+    assert "Code that several steps share: [`figures.style`](shared-code.md#code-figures-style)." in text
     assert text.index("[dataset]") < text.index("[model]") < text.index("[figure:shap-digit[digit=3]]")
+    assert "search:" not in text  # the index is what search finds
+
+
+def test_the_shared_code_shows_each_module_once_and_is_left_out_of_search():
+    text = provenance.shared_page({"figures.style": "# palettes\n", "figures.render": "# render\n"}, code=str.upper)
+    assert text.startswith(provenance.UNSEARCHED)
+    assert text.count("## `figures.style` { #code-figures-style }") == 1
+    assert "# PALETTES" in text and text.index("figures.render") < text.index("figures.style")
 
 
 VIEW = computed.FigureView(

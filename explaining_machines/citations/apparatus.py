@@ -22,11 +22,12 @@ import dataclasses
 import logging
 import posixpath
 import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from explaining_machines import citations
+from explaining_machines import citations, memo
 from explaining_machines.citations import bibtex, citepost, sitepage, xref
 from explaining_machines.errors import SourceError, located
 from explaining_machines.pages import head
@@ -57,11 +58,15 @@ class PageInfo:
 class Apparatus:
     """The citations and cross-references of one build's pages."""
 
-    def __init__(self, settings: ProjectSettings, report: Report) -> None:
+    def __init__(self, settings: ProjectSettings, report: Report, store: memo.Memo | None = None) -> None:
+        """`store` keeps each page's rendering between builds (`render`); without it, every page is rendered."""
         self.settings = settings
         self.pages: dict[str, PageInfo] = {}  # by source URI (``blog/posts/x.md``)
+        self.store = store
         self._report = report
         self._reported: set[str] = set()
+        self._recording: list[list[str]] | None = None  # the problems the page being rendered reports
+        self._site_state: str | None = None
 
     # ------------------------------------------------------------------ reading and checking
 
@@ -174,6 +179,8 @@ class Apparatus:
 
     def _bib_problem(self, message: str, about: str | None = None) -> None:
         """A problem of a .bib file, at the level `citations.bib_problems` sets."""
+        if self._recording is not None:
+            self._recording.append([message, about or message])
         level = logging.INFO if self.settings.citations.bib_problems == "info" else logging.WARNING
         self._once(level, message, about)
 
@@ -215,10 +222,57 @@ class Apparatus:
 
     def render(self, src_uri: str, markdown: str) -> str:
         """The page's Markdown with its labels numbered, its citations and references as links,
-        its reference list, "Cite this post" for a post, and the ``{% raw %}`` markers removed."""
+        its reference list, "Cite this post" for a post, and the ``{% raw %}`` markers removed.
+
+        With a memo, a page rendered before from the same inputs (its Markdown, its labels and
+        .bib files, the labels of every page, the post's citation, the settings, the code) is
+        not rendered again: the result is taken, and the problems its rendering reported are
+        reported again, so that a warm build warns as a cold one does.
+        """
         page = self.pages.get(src_uri)
         if page is None:
             return markdown
+        if self.store is None:
+            return self._render(src_uri, page, markdown)
+        key = self.store.key(src_uri, markdown, self._page_state(page), self._labels_state())
+        kept = _kept(self.store.get(key))
+        if kept is not None:
+            rendered, problems, cited = kept
+            for message, about in problems:
+                self._bib_problem(message, about)
+            if page.post is not None and cited is not None:
+                page.post = dataclasses.replace(page.post, cited=cited)
+            return rendered
+        self.store.forget(key)
+        self._recording = []
+        try:
+            rendered = self._render(src_uri, page, markdown)
+            problems = self._recording
+        finally:
+            self._recording = None
+        cited = [list(map(list, ref)) for ref in page.post.cited] if page.post is not None else None
+        self.store.put(key, {"markdown": rendered, "problems": problems, "cited": cited})
+        return rendered
+
+    def _page_state(self, page: PageInfo) -> list:
+        """What a page's rendering depends on besides its Markdown and the site's labels."""
+        library = [[bib.display, bib.digest] for bib in page.library.files] if page.library is not None else None
+        post = dataclasses.asdict(dataclasses.replace(page.post, cited=())) if page.post is not None else None
+        labels = [dataclasses.asdict(label) for label in page.labels.labels.values()]
+        return [page.where, page.first_line, labels, library, post, page.bib_file,
+                dataclasses.asdict(self.settings.citations)]  # fmt: skip
+
+    def _labels_state(self) -> str:
+        """A digest of what a reference to any label of the site shows: its page, title, number and caption."""
+        if self._site_state is None:
+            self._site_state = memo.digest([
+                [uri, labels.title, [[label.name, label.kind, label.number, label.caption]
+                                     for label in labels.labels.values()]]
+                for uri, labels in sorted(self._labels().items())
+            ])  # fmt: skip
+        return self._site_state
+
+    def _render(self, src_uri: str, page: PageInfo, markdown: str) -> str:
         markdown = xref.number_page(markdown, page.first_line, page.labels.labels)
         markdown = self._cite(src_uri, page, markdown)
         if page.post is not None:
@@ -265,6 +319,34 @@ class Apparatus:
         if page is None or page.post is None:
             return page_html
         return head.insert_into_head(page_html, citepost.meta_lines(citepost.scholar_tags(page.post)))
+
+
+def rendering_memo(path: Path) -> memo.Memo:
+    """The memo of rendered pages, keyed by the code that renders them: this package's, the
+    Markdown scanner's and MathML's (.bib fields may hold math), and pybtex's version."""
+    from explaining_machines.citations import bibtex as package
+    from explaining_machines.citations import entries, render, syntax
+    from explaining_machines.citations.bibtex import biblatex, labels, latex, reading, style
+    from explaining_machines.mathml import output, tex
+    from explaining_machines.mathml import render as math_render
+
+    modules = (sys.modules[__name__], package, entries, render, syntax, xref, citepost, biblatex, labels, latex,
+               reading, style, mdscan, output, tex, math_render)  # fmt: skip
+    return memo.Memo(path, memo.code_digest(modules, ("pybtex", "latexcodec", "latex2mathml")))
+
+
+def _kept(found: object) -> tuple[str, list[tuple[str, str]], tuple | None] | None:
+    """A memo's rendering of a page, checked for its shape: (Markdown, problems, cited), or None."""
+    try:
+        rendered, problems, cited = found["markdown"], found["problems"], found["cited"]
+        if not isinstance(rendered, str):
+            return None
+        problems = [(str(message), str(about)) for message, about in problems]
+        if cited is not None:
+            cited = tuple(tuple((str(name), str(value)) for name, value in ref) for ref in cited)
+        return rendered, problems, cited
+    except (TypeError, KeyError, ValueError):
+        return None
 
 
 def _first_heading(body: str) -> str | None:

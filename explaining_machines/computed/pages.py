@@ -22,8 +22,8 @@ import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from explaining_machines import computed
-from explaining_machines.computed import provenance
+from explaining_machines import computed, memo
+from explaining_machines.computed import code, provenance
 from explaining_machines.errors import SourceError, located
 from explaining_machines.pages import urls
 from explaining_machines.source import frontmatter, mdscan
@@ -47,6 +47,12 @@ class FigurePages:
         self.published = project.published()  # stable site path -> figure step
         self.requests: list[tuple[str, int, str]] = []  # (page as shown, line of the tag, step it needs)
         self.entries: dict[str, Entry] = {}
+        # The provenance pages' code, highlighted, kept between builds by source and highlighter.
+        self.highlights = memo.Memo(project.settings.cache_path / "memo" / "highlighted.json",
+                                    memo.code_digest((code,), ("pygments",)))  # fmt: skip
+        problem = self.highlights.load()
+        if problem:
+            log.info("%s %s", self.highlights.path, problem)
 
     def where(self, path: str | os.PathLike[str]) -> str:
         """A source file as messages name it: relative to the folder of mkdocs.yml."""
@@ -226,12 +232,16 @@ class FigurePages:
     def provenance_paths(self) -> list[str]:
         """The source paths of this build's provenance pages, the section's index first (none without figures)."""
         pages = self.provenance_pages()
-        return (
-            [provenance.INDEX, *(provenance.page_path(s, p.record["key"]) for s, p in pages.items())] if pages else []
-        )
+        if not pages:
+            return []
+        return [
+            provenance.INDEX,
+            provenance.SHARED,
+            *(provenance.page_path(s, p.record["key"]) for s, p in pages.items()),
+        ]
 
     def provenance_files(self, url_of: Callable[[str], str]) -> dict[str, str]:
-        """The Markdown of every provenance page and of the section's index, by source path.
+        """The Markdown of every provenance page, of the shared code and of the section's index, by source path.
 
         `url_of` gives the site URL of a page by its source path (known once the files exist).
         """
@@ -247,15 +257,30 @@ class FigurePages:
         texts = {}
         for step, page in pages.items():
             here = provenance.page_path(step, page.record["key"])
-            texts[here] = provenance.step_page(page, pages, linker(here))
+            texts[here] = provenance.step_page(page, pages, linker(here), self._code)
         main = {page.module for page in pages.values()}
         shared = sorted({m for page in pages.values() for m in page.modules if m not in main})
-        texts[provenance.INDEX] = provenance.index_page(pages, linker(provenance.INDEX),
-                                                        {m: _module_source(m) for m in shared})  # fmt: skip
+        texts[provenance.INDEX] = provenance.index_page(pages, linker(provenance.INDEX), shared)
+        texts[provenance.SHARED] = provenance.shared_page({m: _module_source(m) for m in shared}, self._code)
         return texts
 
+    def _code(self, source: str) -> str:
+        """The placeholder of `source`, with its highlighting from the memo (or made and kept there)."""
+        key = self.highlights.key(source) if self.highlights is not None else None
+        found = self.highlights.get(key) if key is not None else None
+        if not isinstance(found, str):
+            found = computed.highlighted_python(source)
+            if key is not None:
+                self.highlights.put(key, found)
+        return computed.code_placeholder(source, found)
+
     def finish(self) -> None:
-        """Record in the cache's manifest which entries this build used."""
+        """Record in the cache's manifest which entries this build used, and keep the highlighted code."""
+        if self.highlights is not None:
+            try:
+                self.highlights.save()
+            except OSError as error:  # highlighted again next time; the site is right
+                self.log.info("%s: not saved (%s)", self.highlights.path, error.strerror or error)
         if self.entries:
             self.project.cache.write_manifest({**self.project.used, **self.entries})
 

@@ -19,16 +19,21 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from explaining_machines import arguments
-from explaining_machines.computed.tags import code_placeholder
+from explaining_machines.computed.code import code_placeholder
 from explaining_machines.pages import urls
 
 SECTION = "how-it-was-made"  # the folder of the pages, and the nav entry's index
 INDEX = f"{SECTION}/index.md"
+SHARED = f"{SECTION}/shared-code.md"
 TITLE = "How it was made"
+# The step pages and the shared code are records and source, tens of thousands of tokens of
+# highlighted code: Material's search leaves them out, and finds the index and the posts.
+UNSEARCHED = "---\nsearch:\n  exclude: true\n---\n\n"
+Code = Callable[[str], str]  # a module's source -> the Markdown that shows it (`code_placeholder`)
 
 
 @dataclass(frozen=True)
@@ -73,11 +78,12 @@ def _size(size: int) -> str:
     return ""
 
 
-def step_page(page: StepPage, pages: Mapping[str, StepPage], url: Callable[[str], str]) -> str:
+def step_page(page: StepPage, pages: Mapping[str, StepPage], url: Callable[[str], str],
+              code: Code = code_placeholder) -> str:  # fmt: skip
     """The Markdown of one step's page. `url` gives the site URL of a step's page (for the graph)."""
     record = page.record
     here = page_path(page.step, record["key"])
-    lines = [f"# {html.escape(page.step)}", ""]
+    lines = [UNSEARCHED + f"# {html.escape(page.step)}", ""]
     if page.summary:
         lines += [html.escape(page.summary), ""]
     rows = [("key", f"`{record['key']}`")]
@@ -95,12 +101,12 @@ def step_page(page: StepPage, pages: Mapping[str, StepPage], url: Callable[[str]
                  for name in page.inputs if name in pages]  # fmt: skip
         lines += [f"Made from: {', '.join(links)}.", ""]
     lines += ["## The chain from the data { #chain }", "", chain_svg(page.step, pages, url), ""]
-    lines += [f"## The code: `{page.module}`", "", code_placeholder(page.source), ""]
+    lines += [f"## The code: `{page.module}`", "", code(page.source), ""]
     shared = [m for m in page.modules if m != page.module and m not in {p.module for p in pages.values()}]
     own = [m for m in page.modules if m != page.module and m not in shared]
-    index = urls.relative(INDEX, here)
+    shared_page = urls.relative(SHARED, here)
     if own or shared:
-        covered = [f"[`{m}`]({index}#{_module_anchor(m)})" for m in shared]
+        covered = [f"[`{m}`]({shared_page}#{_module_anchor(m)})" for m in shared]
         covered += [f"`{m}`" for m in own]
         lines += [f"Its key covers also: {', '.join(covered)}.", ""]
     libraries = ", ".join(f"{name} {version}" for name, version in sorted(record.get("libraries", {}).items()))
@@ -113,8 +119,8 @@ def step_page(page: StepPage, pages: Mapping[str, StepPage], url: Callable[[str]
     return "\n".join(lines)
 
 
-def index_page(pages: Mapping[str, StepPage], url: Callable[[str], str], shared: Mapping[str, str]) -> str:
-    """The section's index: every step, the whole graph, and the code the steps share (module -> source)."""
+def index_page(pages: Mapping[str, StepPage], url: Callable[[str], str], shared: Sequence[str]) -> str:
+    """The section's index: every step, the whole graph, and links to the code the steps share."""
     lines = [
         f"# {TITLE}",
         "",
@@ -129,9 +135,18 @@ def index_page(pages: Mapping[str, StepPage], url: Callable[[str], str], shared:
         link = urls.relative(page_path(name, record["key"]), INDEX)
         lines.append(f"| [{_cell(name)}]({link}) | `{record['key'][:12]}` | {_cell(record.get('computed_at', ''))} "
                      f"| {record.get('seconds', 0):.1f} s |")  # fmt: skip
-    lines += ["", "## The graph", "", chain_svg(None, pages, url), "", "## Shared code", ""]
+    lines += ["", "## The graph", "", chain_svg(None, pages, url), ""]
+    if shared:
+        links = ", ".join(f"[`{m}`]({urls.relative(SHARED, INDEX)}#{_module_anchor(m)})" for m in shared)
+        lines += [f"Code that several steps share: {links}.", ""]
+    return "\n".join(lines)
+
+
+def shared_page(shared: Mapping[str, str], code: Code = code_placeholder) -> str:
+    """The code several steps share (module -> source), each module once."""
+    lines = [UNSEARCHED + "# Shared code", "", f"The modules that the steps of [{TITLE}](index.md) share.", ""]
     for module, source in sorted(shared.items()):
-        lines += [f"### `{module}` {{ #{_module_anchor(module)} }}", "", code_placeholder(source), ""]
+        lines += [f"## `{module}` {{ #{_module_anchor(module)} }}", "", code(source), ""]
     return "\n".join(lines)
 
 

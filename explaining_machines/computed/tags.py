@@ -18,22 +18,11 @@ in the prose and becomes the number the cache recorded. Imports nothing from MkD
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-
-from markdown import Markdown
-from markdown.extensions import Extension
-from markdown.postprocessors import Postprocessor
-from pygments import highlight
-from pygments.filter import Filter
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import PythonLexer
-from pygments.token import Name, Text, Whitespace
 
 from explaining_machines import arguments
 from explaining_machines.errors import LocatedError
@@ -202,56 +191,6 @@ def how_made(view: FigureView) -> list[str]:
         "</details>",
     ]
     return lines
-
-
-# The highlighted source of each module a provenance page shows, by the digest its placeholder carries.
-_CODE: dict[str, str] = {}
-_PLACEHOLDER = re.compile(r"<!-- highlighted-python ([0-9a-f]{16}) -->")
-
-
-def code_placeholder(source: str) -> str:
-    """An HTML comment that `CodeExtension` replaces with `source`, highlighted, once the page
-    is HTML. The code never passes through Markdown: it is not read again as Markdown, a
-    citation, a tag or math, and it is highlighted once per build (`highlighted_python` is
-    memoised), however many pages show it."""
-    digest = hashlib.sha256(source.encode()).hexdigest()[:16]
-    _CODE.setdefault(digest, source)
-    return f"<!-- highlighted-python {digest} -->"
-
-
-class _PlainNames(Filter):
-    """Plain names and white space as text: Material draws them in the code's own colour, so
-    their ``<span class="n">`` and ``<span class="w">`` change nothing a reader sees, and
-    they are a quarter of a recipe's highlighted HTML, which every page with a figure carries."""
-
-    def filter(self, lexer, stream):
-        for kind, value in stream:
-            yield (Text if kind in (Name, Whitespace) else kind), value
-
-
-@functools.lru_cache(maxsize=32)
-def highlighted_python(source: str) -> str:
-    """`source` as a highlighted code block, in the markup pymdownx.highlight writes (Material
-    styles it and gives it a copy button)."""
-    lexer = PythonLexer()
-    lexer.add_filter(_PlainNames())
-    spans = highlight(source, lexer, HtmlFormatter(nowrap=True))
-    return f'<div class="language-python highlight"><pre><span></span><code>{spans}</code></pre></div>'
-
-
-class _CodePostprocessor(Postprocessor):
-    def run(self, text: str) -> str:
-        if "<!-- highlighted-python " not in text:
-            return text
-        return _PLACEHOLDER.sub(lambda m: highlighted_python(_CODE[m[1]]) if m[1] in _CODE else m[0], text)
-
-
-class CodeExtension(Extension):
-    """Python-Markdown extension: put the code of each `code_placeholder` in its place."""
-
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
-        # Below raw-HTML restoration (priority 30), which brings the comment back.
-        md.postprocessors.register(_CodePostprocessor(md), "highlighted-python", 6)
 
 
 def replace_figures(markdown: str, rendered: Sequence[tuple[FigureTag, str]]) -> str:
