@@ -10,7 +10,8 @@ Events:
   inline script into every page it serves, which the policy would block, so pages served
   that way go without the policy (a build always has it).
 * ``on_config`` loads what the last build's reads found (`PageReads`): a page whose HTML
-  is unchanged is not parsed again.
+  is unchanged is not parsed again; and each page's link check, which is not done again
+  while the page's links and the files and ids they consulted are unchanged.
 * ``on_post_page``, last of all (priority -100, after every plugin and hook that still
   changes the HTML, such as the head tags), puts the policy computed from the final HTML
   first in ``<head>``, warns about inline code that it stops, naming the page, and notes
@@ -38,7 +39,7 @@ from mkdocs.structure.pages import Page
 
 from explaining_machines.checks import linkcheck, linktrace
 from explaining_machines.checks.pagereads import PageReads
-from explaining_machines.checks.site import SiteChecks
+from explaining_machines.checks.site import SiteChecks, links_memo
 
 # The names authors know from the messages: "csp: docs/p.md: inline script ...", "links: docs/p.md:7: broken link ...".
 policy_log = get_plugin_logger("csp")
@@ -55,7 +56,11 @@ def on_config(config: MkDocsConfig) -> None:
     problem = reads.load()
     if problem:  # not the author's to fix: the pages are read again
         policy_log.info("%s %s", reads.path, problem)
-    _state["checks"], _state["pages"] = SiteChecks(reads), {}
+    links = links_memo(config.extra["project"].cache_path / "memo" / "links.json")
+    problem = links.load()
+    if problem:
+        links_log.info("%s %s", links.path, problem)
+    _state["checks"], _state["pages"] = SiteChecks(reads, links), {}
 
 
 def _protect(html: str, where: str) -> str:
@@ -88,11 +93,13 @@ def on_post_build(config: MkDocsConfig) -> None:
                     # surrogateescape: a file copied from docs/ in another encoding comes back byte for byte.
                     text = path.read_text(encoding="utf-8", errors="surrogateescape")
                     path.write_text(_protect(text, name), encoding="utf-8", errors="surrogateescape")
-            try:
-                checks.reads.save()
-            except OSError as error:  # the next build reads every page again; nothing is wrong in the site
-                policy_log.info("%s: not saved (%s)", checks.reads.path, error.strerror or error)
         broken = checks.broken_links(config.site_dir, linkcheck.base_path(config.site_url))
+        # mkdocs serve reads no page for the policy: the last build's reads stay as they are.
+        for kept in (checks.links,) if _state["serve"] else (checks.reads, checks.links):
+            try:
+                kept.save()
+            except OSError as error:  # the next build reads and checks every page again; the site is right
+                policy_log.info("%s: not saved (%s)", kept.path, error.strerror or error)
         root = os.path.dirname(config.config_file_path)
         docs = os.path.relpath(config.docs_dir, root).replace(os.sep, "/")
         built = {file.src_uri: file for file in pages.values()}

@@ -18,6 +18,7 @@ nothing from MkDocs.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -155,6 +156,10 @@ class Site:
         """`known` gives what an earlier read found in a page's text, if one did (`checks.site`)."""
         self.folder = Path(folder)
         self.known = known
+        # What `check_link` consulted while tracing (`traced`): files by whether they exist,
+        # and the pages whose ids it looked in, by a digest of those ids.
+        self._trace: dict[str, dict] | None = None
+        self._ids_digests: dict[str, str] = {}
         self.base = base if base.endswith("/") else base + "/"
         self.files: set[str] = set()
         for directory, _, names in os.walk(self.folder):
@@ -175,6 +180,42 @@ class Site:
             parsed = (self.known(text) if self.known is not None else None) or parse(text)
             self._parsed[name] = parsed
         return parsed
+
+    def has(self, name: str) -> bool:
+        """Whether the site holds the file `name` (site-relative)."""
+        found = name in self.files
+        if self._trace is not None:
+            self._trace["files"][name] = found
+        return found
+
+    def ids_of(self, name: str) -> frozenset[str]:
+        """The ids of the HTML page `name`."""
+        ids = self.page(name).ids
+        if self._trace is not None:
+            self._trace["ids"][name] = self.ids_digest(name)
+        return ids
+
+    def ids_digest(self, name: str) -> str:
+        """A digest of the ids of the HTML page `name`, for memos of checks that looked in them."""
+        if name not in self._ids_digests:
+            text = "\0".join(sorted(self.page(name).ids)).encode("utf-8", "surrogatepass")
+            self._ids_digests[name] = hashlib.blake2b(text, digest_size=16).hexdigest()
+        return self._ids_digests[name]
+
+    def traced(self, page: str) -> tuple[list[BrokenLink], dict[str, dict]]:
+        """`check([page])`, and what it depended on: ``{"files": {name: exists}, "ids": {page: digest}}``."""
+        self._trace = {"files": {}, "ids": {}}
+        try:
+            return self.check([page]), self._trace
+        finally:
+            self._trace = None
+
+    def still(self, depends: dict[str, dict]) -> bool:
+        """Whether what an earlier check of a page depended on (`traced`) is unchanged in this site."""
+        return all(self.has(name) == exists for name, exists in depends["files"].items()) and all(
+            self.has(name) and name.endswith(".html") and self.ids_digest(name) == digest
+            for name, digest in depends["ids"].items()
+        )
 
     def check(self, pages: Iterable[str]) -> list[BrokenLink]:
         """The broken local links of `pages` (site-relative HTML files): each distinct
@@ -204,8 +245,8 @@ class Site:
             target = unquote(path[len(self.base) :])
             if not target or target.endswith("/"):
                 target += "index.html"
-            if target not in self.files:
-                if target + "/index.html" not in self.files:  # a folder without its "/": servers redirect
+            if not self.has(target):
+                if not self.has(target + "/index.html"):  # a folder without its "/": servers redirect
                     return BrokenLink(page, url, line, "file", target, base=self.base, path=path)
                 target += "/index.html"
             fragment = parts.fragment
@@ -213,7 +254,7 @@ class Site:
             return None  # a fragment of an image or a PDF is not an id (e.g. Material's #only-dark)
         if _names_top_or_text(fragment):
             return None
-        ids = self.page(target).ids
+        ids = self.ids_of(target)
         if fragment in ids or unquote(fragment) in ids:
             return None
         return BrokenLink(page, url, line, "id", target, unquote(fragment), base=self.base, path=path)

@@ -12,11 +12,15 @@ Imports nothing from MkDocs.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
+import sys
 
+from explaining_machines import memo
 from explaining_machines.checks import csp, linkcheck
 from explaining_machines.checks.pagereads import PageReads
+from explaining_machines.pages import urls
 
 
 def _digest(text: str) -> bytes:
@@ -26,8 +30,10 @@ def _digest(text: str) -> bytes:
 class SiteChecks:
     """What one build's reads of its finished pages found, for the policy and the link check."""
 
-    def __init__(self, reads: PageReads | None = None) -> None:
+    def __init__(self, reads: PageReads | None = None, links: memo.Memo | None = None) -> None:
+        """`reads` keeps what reading each page found, `links` each page's broken links, between builds."""
         self.reads = reads
+        self.links = links
         self._parsed: dict[bytes, linkcheck.ParsedPage] = {}
 
     def protect(self, page_html: str) -> tuple[str, list[str]]:
@@ -53,6 +59,41 @@ class SiteChecks:
         return self._parsed.get(_digest(text))
 
     def broken_links(self, folder: str | os.PathLike[str], base: str) -> list[linkcheck.BrokenLink]:
-        """Every broken local link of the site written to `folder`, served under the path `base`."""
+        """Every broken local link of the site written to `folder`, served under the path `base`.
+
+        A page whose links are those of the last build, and whose check consulted files and
+        ids that are all still as they were, is not checked again (`links`).
+        """
         site = linkcheck.Site(folder, base, known=self.parsed)
-        return site.check(site.html_files())
+        broken = []
+        for name in site.html_files():
+            if self.links is None:
+                broken += site.check([name])
+                continue
+            links = [[link.url, link.line, link.tag, link.attribute] for link in site.page(name).links]
+            key = self.links.key(name, base, links)
+            kept = _kept(self.links.get(key))
+            if kept is not None and site.still(kept[1]):
+                broken += kept[0]
+                continue
+            found, depends = site.traced(name)
+            self.links.put(key, {"broken": [dataclasses.asdict(b) for b in found], "depends": depends})
+            broken += found
+        return broken
+
+
+def links_memo(path) -> memo.Memo:
+    """The memo of each page's broken links, keyed by the code that checks them."""
+    return memo.Memo(path, memo.code_digest((linkcheck, urls, sys.modules[__name__])))
+
+
+def _kept(found: object) -> tuple[list[linkcheck.BrokenLink], dict[str, dict]] | None:
+    """A memo's check of one page, checked for its shape: (broken links, what they depended on), or None."""
+    try:
+        broken = [linkcheck.BrokenLink(**item) for item in found["broken"]]
+        depends = found["depends"]
+        files = {str(name): bool(exists) for name, exists in depends["files"].items()}
+        ids = {str(name): str(digest) for name, digest in depends["ids"].items()}
+        return broken, {"files": files, "ids": ids}
+    except (TypeError, KeyError, AttributeError):
+        return None
