@@ -42,7 +42,7 @@ def main(site: str) -> None:
 
             methods[i] = timed
     # MathML is rendered inside Markdown's own pipeline, not in an event: time it there too.
-    from explaining_machines import mathml
+    from explaining_machines.mathml import render as mathml  # where the Markdown extension calls it
 
     render_math = mathml.render_math
 

@@ -104,6 +104,45 @@ def test_search_finds_a_post_by_a_word_of_its_body(browser, site_url):
     assert problems == []
 
 
+def test_provenance_pages_in_both_palettes_accessible_and_linked(browser, site_url):
+    """The "How it was made" index, the model's page and a figure's page: axe finds nothing in
+    either palette, the chain's boxes link to the pages of their steps, and the code is shown."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    ctx, page, traffic = open_page(browser, site_url)
+    problems = []
+    try:
+        page.goto(site_url + "how-it-was-made/", wait_until="load")
+        steps = {a.inner_text(): a.get_attribute("href") for a in page.locator("article table a").all()}
+        assert {"dataset", "model", "predictions", "forest", "figure:shap-digit"} <= set(steps)
+        for path in (
+            "how-it-was-made/",
+            "how-it-was-made/" + steps["model"],
+            "how-it-was-made/" + steps["figure:shap-digit"],
+        ):
+            page.goto(site_url + path, wait_until="load")
+            assert page.locator("svg.provenance-chain a").count() >= 1, path
+            for palette in ("light", "dark"):
+                if palette == "dark":
+                    switch_palette(page)
+                result = axe.run(page, options={"runOnly": {"type": "rule", "values": AXE_RULES}})
+                problems += [f"{path} {palette} {v['id']}: {node['target']}" for v in result.response["violations"]
+                             for node in v["nodes"]]  # fmt: skip
+            switch_palette(page)
+        # The model's page: its code is the training code, and its chain leads back to the data.
+        page.goto(site_url + "how-it-was-made/" + steps["model"], wait_until="load")
+        assert "def train(" in page.locator("article").inner_text()
+        page.locator("svg.provenance-chain a", has_text="dataset").click()
+        page.wait_for_load_state("load")
+        assert page.locator("h1").inner_text().rstrip("¶") == "dataset"
+        page.wait_for_load_state("networkidle")
+        problems += traffic.problems()
+    finally:
+        ctx.close()
+    assert problems == []
+
+
 @pytest.mark.parametrize("slug", sorted(POSTS))
 def test_post_weight_screenshots_and_accessibility(browser, site_url, slug, capsys):
     from axe_playwright_python.sync_playwright import Axe

@@ -77,11 +77,15 @@ def test_a_figures_making_of_opens_and_its_data_downloads(browser, site_url):
         assert block.get_attribute("open") is None  # closed until a reader opens it
         block.locator("summary").click()
         assert block.get_attribute("open") is not None
-        assert "cache key" in block.inner_text() and "def draw" in block.inner_text()
+        assert "def draw" not in block.inner_text()  # the code is on the provenance page, not in the post
         with page.expect_download() as download:
             block.locator("a[download]").click()
         data = Path(download.value.path()).read_text()
         assert data.splitlines()[0].startswith("feature,impurity") and len(data.splitlines()) == 21
+        block.locator("a", has_text="the chain from the data").click()
+        page.wait_for_load_state("load")
+        assert page.locator("h1").inner_text().rstrip("¶") == "figure:feature-importance"
+        assert "def draw" in page.locator("article").inner_text() and "cache key" not in page.url
     finally:
         ctx.close()
 

@@ -99,15 +99,21 @@ def test_every_figure_says_how_it_was_made_with_its_data(computed):
     blocks = re.findall(r'<details class="figure-made">(.*?)</details>', html, re.S)
     assert len(blocks) == 4
     for block in blocks:
-        assert "<summary>How this figure was made</summary>" in block and "cache key" in block
+        assert "<summary>How this figure was made</summary>" in block and "highlight" not in block
+        assert len(block.encode()) < 6000
         (link,) = re.findall(r'download="[^"]+" href="([^"]+)"', block)
         rows = list(csv.reader(io.StringIO((computed / "site" / link).read_text())))
         assert len(rows) > 10 and all(len(row) == len(rows[0]) for row in rows)
-        # The recipe's source, highlighted, whole, as the file the build ran.
-        code = re.search(r'<div class="language-python highlight"><pre><span></span><code>(.*?)</code>', block, re.S)
-        recipe = re.search(r"\(<code>(figures/recipes/\w+\.py)</code>\)", block)[1]
+        # Its provenance page: the record and the recipe's source, highlighted, whole, as the file the build ran.
+        (made,) = set(re.findall(r'href="(how-it-was-made/[^"#]+)"', block))
+        provenance = (computed / "site" / made / "index.html").read_text()
+        assert "<td>key</td>" in provenance and 'id="chain"' in provenance
+        recipe = re.search(r"The code: <code>figures\.recipes\.(\w+)</code>", provenance)[1]
+        code = re.search(
+            r'<div class="language-python highlight"><pre><span></span><code>(.*?)</code>', provenance, re.S
+        )
         assert "<span class=" in code[1]
-        assert htmllib.unescape(re.sub(r"<[^>]+>", "", code[1])) == (ROOT / recipe).read_text()
+        assert htmllib.unescape(re.sub(r"<[^>]+>", "", code[1])) == (ROOT / f"figures/recipes/{recipe}.py").read_text()
     assert "with <code>digit=3</code>, <code>index=0</code>, <code>misclassified=false</code>" in html
 
 

@@ -168,7 +168,8 @@ class FigurePages:
         anchors: dict[str, int] = {}
         rendered = []
         for tag in computed.find_figure_tags(markdown, first):
-            entry = self.entries.get(project.figure_step(tag.name, tag.params))
+            step = project.figure_step(tag.name, tag.params)
+            entry = self.entries.get(step)
             if entry is None:  # a page the build made after the figures were computed
                 raise SourceError(f"{where}:{tag.line}: figure '{tag.name}' in a page made during the build; "
                                   "figures can stand only in pages written in docs/")  # fmt: skip
@@ -176,7 +177,7 @@ class FigurePages:
             if anchor is None:  # the first unlabelled figure of a name is figure-NAME, the next figure-NAME-2
                 anchors[tag.name] = anchors.get(tag.name, 0) + 1
                 anchor = f"figure-{tag.name}" + (f"-{anchors[tag.name]}" if anchors[tag.name] > 1 else "")
-            view = _view(project, entry, src_uri)
+            view = _view(project, step, entry, src_uri)
             rendered.append((tag, computed.render_figure(tag, view, anchor, indent=computed.indent_of(markdown, tag))))
         markdown = computed.replace_figures(markdown, rendered)
         numbers = []
@@ -300,8 +301,8 @@ def _figure_files(entry: Entry) -> dict[str, Path]:
     return found
 
 
-def _view(project: Project, entry: Entry, src_uri: str) -> computed.FigureView:
-    """What the page `src_uri` shows of the figure in `entry`: its files, provenance and links."""
+def _view(project: Project, step: str, entry: Entry, src_uri: str) -> computed.FigureView:
+    """What the page `src_uri` shows of the figure `step` (its entry `entry`): its files, provenance and links."""
     record, meta = entry.record, entry.meta
     params = record["params"]
     recipe = project.recipes[params["name"]]
@@ -324,7 +325,7 @@ def _view(project: Project, entry: Entry, src_uri: str) -> computed.FigureView:
         name=params["name"],
         params={name: params[name] for name in recipe.parameters},
         provenance=meta["provenance"],
-        made_page=urls.relative(provenance.page_path(record["step"], entry.key), src_uri),
+        made_page=urls.relative(provenance.page_path(step, entry.key), src_uri),
         downloads=downloads,
     )
 
