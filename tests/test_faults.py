@@ -64,8 +64,8 @@ COMPUTED_AT = re.compile(
 def pages_of(site: Path) -> dict[str, bytes]:
     """The site's HTML pages; a provenance page's times of computation blanked (they record the run)."""
     pages = {name: data for name, data in snapshot(site / "site").items() if name.endswith(".html")}
-    return {name: COMPUTED_AT.sub(lambda m: m[2] or m[3] or b"(time)", data) if name.startswith("how-it-was-made/") else data
-            for name, data in pages.items()}  # fmt: skip
+    blank = lambda data: COMPUTED_AT.sub(lambda m: m[2] or m[3] or b"(time)", data)  # noqa: E731
+    return {name: blank(data) if name.startswith("how-it-was-made/") else data for name, data in pages.items()}
 
 
 def no_traceback(output: str) -> None:
