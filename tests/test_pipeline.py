@@ -14,11 +14,11 @@ import pytest
 from conftest import ROOT
 from PIL import Image
 
+from explaining_machines.files import sha256_file
 from explaining_machines.settings import load
 from figures import data, model, recipes, shap_values
 from figures import lime_segments as lime
 from figures.graph import Project
-from figures.keys import sha256_file
 from figures.recipes import pairwise_accuracy
 
 pytestmark = pytest.mark.slow
