@@ -137,3 +137,14 @@ def test_a_child_ends_when_its_parent_is_killed(tmp_path, mode):
 def _kill(pid: int) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
+
+
+def test_a_child_gets_the_environment_tensorflow_is_set_up_with(caplog, monkeypatch):
+    monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
+    script = "import os; print(os.environ['TF_CPP_MIN_LOG_LEVEL'], os.environ['PYTHONWARNINGS'])"
+    with (
+        caplog.at_level(logging.DEBUG, logger="test.env"),
+        Workers([[sys.executable, "-c", script]], logging.getLogger("test.env")) as workers,
+    ):
+        workers.finish()
+    assert [r.getMessage() for r in caplog.records] == ["2 ignore"]  # fmt: skip
