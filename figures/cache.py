@@ -195,7 +195,7 @@ class Cache:
         self._ensure_writable(final.parent)
         tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{key[:12]}-", dir=final.parent))
         try:
-            started = time.perf_counter()
+            began, started = time.time(), time.perf_counter()
             meta = compute(tmp)
             seconds = time.perf_counter() - started
             files = {
@@ -205,13 +205,15 @@ class Cache:
             }
             record = {
                 "format": FORMAT,
-                "step": step,
                 "key": key,
                 "computed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "started_unix": round(began, 3),  # for profiles of a build (bench/cold.py)
                 "seconds": round(seconds, 3),
                 "files": files,
                 "meta": meta,
                 **describe,
+                "step": step,  # the step's name ("shap[digit=3]"), where the key's description has its kind
+                "kind": kind,
             }
             write_json_atomic(tmp / RECORD, record)
             if final.exists():  # a corrupt entry being replaced, or one another build finished

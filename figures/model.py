@@ -67,8 +67,10 @@ def build(keras, learning_rate: float, steps: int):
         # No XLA. With op determinism on, Keras 3.15 turns jit_compile=True off without a
         # word (trainers/trainer.py, model_supports_jit), and forcing it fails: "GPU MaxPool
         # gradient ops do not yet have a deterministic XLA implementation". Without
-        # determinism, XLA trained 12 epochs in 99-122 s here against 16 s without it
-        # (two cores, TensorFlow 2.21; bench/README.md). Determinism is what the cache needs.
+        # determinism XLA is slower here, not faster: 12 epochs took 92 s of CPU time
+        # against 21 s (99-170 s against 16-39 s of wall time; two cores, TensorFlow 2.21,
+        # measured for bench/cold.py). Determinism itself costs about 8% of CPU time and,
+        # on an idle machine, one core (30 s against 16 s of wall time); the cache needs it.
         jit_compile=False,
     )
     return model

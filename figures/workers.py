@@ -63,6 +63,9 @@ class Workers:
         self.ready: set[str] = set()
         env = runtime.child_environment()
         self.children = [_Child(command, env) for command in commands]
+        for number, command in enumerate(commands, start=1):  # which process computes what (bench/cold.py)
+            shown = command[command.index("build") :] if "build" in command else command
+            self.log.debug("worker %d of %d: %s", number, len(commands), " ".join(shown))
         self._selector = selectors.DefaultSelector()
         for child in self.children:
             self._selector.register(child.process.stdout, selectors.EVENT_READ, child)
