@@ -1,9 +1,24 @@
 """Computed figures for the site: data, model, explanations and plots, cached by content.
 
 Plain Python with no MkDocs in it. `open_project` reads an mkdocs.yml (its
-``extra.project`` block and its docs folder) and returns a `Project`, whose
-`ensure(step)` gives a cache entry; a figure's entry holds ``light.png`` and
-``dark.png``. ``python -m figures`` is the command line.
+``extra.project`` block and its docs folder) and returns a `Project`
+(`figures.graph`), whose `ensure(step)` gives a cache entry; a figure's entry holds
+``light.png`` and ``dark.png``, read as a `figures.results.FigureResult`. Every error
+the figures report is a `FigureError`. ``python -m figures`` is the command line.
+
+Where things are:
+
+* the steps and how they run: `figures.names` (their names), `figures.steps` (each
+  step), `figures.graph` (the project), `figures.targets` (reading what is asked for),
+  `figures.publish` (stable addresses), `figures.schedule` (order, parallel groups),
+  `figures.workers` (child processes), `figures.runtime` (TensorFlow's environment);
+* the cache: `figures.keys` (what a key covers), `figures.entries` (keys chained on
+  inputs' outputs, lookups, computing), `figures.cache` (entries on disk),
+  `figures.digests` (file digests remembered between builds);
+* the computations: `figures.data` and `figures.dataset` (the digits), `figures.model`,
+  `figures.shap_values`, `figures.lime_segments`, `figures.forest`, `figures.notebooks`;
+* the figures: `figures.recipes` (one module per figure), `figures.render`,
+  `figures.style`, `figures.export`, `figures.results`, `figures.values` (numbers posts state).
 """
 
 from __future__ import annotations
@@ -14,7 +29,9 @@ from typing import Any
 import yaml
 
 from explaining_machines.settings import ProjectSettings, SettingsError, load
-from figures.graph import FigureError, Project, notebooks_in
+from figures.errors import FigureError
+from figures.graph import Project
+from figures.steps import notebooks_in
 
 __all__ = ["FigureError", "Project", "SettingsError", "open_project", "read_config"]
 

@@ -1,15 +1,18 @@
 """Command line: ``python -m figures [--config mkdocs.yml] COMMAND``.
 
 Commands:
-  list                 every figure, step and notebook, and whether it is cached
+  list                 every figure, step and notebook: cached, to compute (and why), or waiting for an input
   build [TARGET ...]   compute what is missing (every figure and notebook by default)
-  why TARGET           for each step behind a target: cached, or why it would be recomputed
+  why TARGET           for each step behind a target: cached, why it would be computed, or what it waits for
   values               every number a post can state with {% value %}, and its current value
   clean                empty the cache; ``--unused`` keeps what the last build used
 
 A target is a figure with its parameters, written as in a ``{% figure %}`` tag
 (``shap-digit digit=3 index=2``), a step (``model``, ``notebook:notebooks/x.ipynb``),
-or a step name as the log shows it (``figure:shap-digit[digit=3]``).
+or a step name as the log shows it (``figure:shap-digit[digit=3]``); `figures.targets`
+reads them. A step's key is known only once every entry upstream of it exists
+(`figures.entries`), so ``list`` and ``why`` say ``waits for model`` for a step behind
+a missing entry rather than guess whether it will be recomputed.
 
 The MkDocs hook runs ``build --json --lifeline`` in child processes when something
 must be computed (`figures.workers`): each log line is then one JSON object, so the
@@ -22,18 +25,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import re
 import shutil
 import sys
 import traceback
 from pathlib import Path
 
-from explaining_machines.arguments import ArgumentError, parse_value
 from figures import FigureError, Project, SettingsError, open_project, values, workers
-from figures.cache import CacheError
-from figures.data import DataError
 from figures.model import SelectionError
-from figures.recipes import RecipeError
 
 
 class _JsonFormatter(logging.Formatter):
@@ -44,7 +42,7 @@ class _JsonFormatter(logging.Formatter):
         return json.dumps(line)
 
 
-class StepError(Exception):
+class StepError(FigureError):
     """A step could not be computed; `step` names it, the cause says why."""
 
     def __init__(self, step: str, cause: Exception) -> None:
@@ -74,63 +72,35 @@ def main(argv: list[str] | None = None) -> int:
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(_JsonFormatter() if args.json else logging.Formatter("%(levelname)-7s %(message)s"))
     logger = logging.getLogger("figures")
+    saved = logger.level, logger.propagate
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     logger.propagate = False
-
     try:
         return _run(args)
     except StepError as error:
         logger.error("%s", error, extra={"step": error.step})
-        return 1
-    except (
-        FigureError, SettingsError, DataError, CacheError, RecipeError, ArgumentError, ArithmeticError, SelectionError,
-        values.ValueNameError,
-    ) as error:  # fmt: skip
+    except (FigureError, SettingsError, ArithmeticError) as error:
         logger.error("%s", error)
     except Exception as error:  # an unexpected failure: one line, the traceback only on request
         logger.error("%s: %s", type(error).__name__, error)
         if args.verbose:
             logger.error("%s", traceback.format_exc())
+    finally:  # as it was: `main` may run more than once in one process (the tests)
+        logger.removeHandler(handler)
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
     return 1
-
-
-def steps_of(project: Project, tokens: list[str]) -> list[str]:
-    """Step names for command-line targets: ``shap-digit digit=3 index=2 model`` is two targets."""
-    targets: list[tuple[str, dict]] = []
-    for token in tokens:
-        name, equals, value = token.partition("=")
-        if equals and re.fullmatch(r"[A-Za-z_][\w-]*", name):
-            if not targets:
-                raise ArgumentError(f"'{token}' comes before any figure name")
-            if name in targets[-1][1]:
-                raise ArgumentError(f"'{name}' is given twice")
-            targets[-1][1][name] = parse_value(value)
-        else:
-            targets.append((token, {}))
-    found = []
-    for name, given in targets:
-        if name in project.recipes:
-            try:
-                found.append(project.figure_step(name, given))
-            except RecipeError as error:
-                raise RecipeError(f"{name}: {error}") from None
-        elif given:
-            raise ArgumentError(f"'{name}' is not a figure, so it takes no parameters")
-        else:
-            found.append(project.step_name(name))
-    return found
 
 
 def _run(args: argparse.Namespace) -> int:
     project = open_project(args.config)
     if args.command == "list":
-        for step in project.graph:
-            entry, reason = project.status(step)
-            print(f"{step:40} {'cached ' + entry.key[:12] if entry else 'to compute: ' + reason}")
+        for step in list(project.graph):
+            print(f"{step:40} {_shown(project, step, 'to compute')}")
         return 0
     if args.command == "build":
-        targets = steps_of(project, args.targets) if args.targets else project.default_targets()
+        targets = project.steps_of(args.targets) if args.targets else project.default_targets()
         log = logging.getLogger("figures")
         for step in project.plan(targets):
             try:
@@ -149,15 +119,22 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{value.name:28} {shown:>12}   {value.help}")
         return 0
     if args.command == "why":
-        found = steps_of(project, args.target)
+        found = project.steps_of(args.target)
         if len(found) != 1:
-            raise ArgumentError(f"'why' takes one target, got {len(found)}: {', '.join(found)}")
+            raise FigureError(f"'why' takes one target, got {len(found)}: {', '.join(found)}")
         (step,) = found
         for name in [*project.ancestors(step), step]:
-            entry, reason = project.status(name)
-            print(f"{name:40} {'cached ' + entry.key[:12] if entry else 'would compute: ' + reason}")
+            print(f"{name:40} {_shown(project, name, 'would compute')}")
         return 0
     return _clean(project, args.unused)
+
+
+def _shown(project: Project, step: str, missing: str) -> str:
+    """A step's state in one line: ``cached KEY``, ``MISSING: why``, or ``waits for STEP, ...``."""
+    state = project.state(step)
+    if state.entry is not None:
+        return f"cached {state.entry.key[:12]}"
+    return state.reason if state.waits_for else f"{missing}: {state.reason}"
 
 
 def _clean(project: Project, unused: bool) -> int:

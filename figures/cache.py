@@ -15,10 +15,17 @@ One lock per key (a file lock, released by the OS if the process dies) lets two
 builds share a cache: the second waits, then finds the entry ready. No pickle
 anywhere: records are JSON, arrays ``.npz`` written by `save_arrays` and read by
 `Entry.arrays` with ``allow_pickle=False``.
+
+An entry's `Entry.output_digest` (its files' recorded digests and its meta) is what
+the keys of the steps that read it chain on (`figures.entries`), so that an entry
+recomputed with the same result changes no key downstream (early cutoff). Verifying an
+entry hashes its files through `figures.digests`, which remembers digests between
+builds by what the file system says of each file; `write_manifest` saves that memo.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -32,7 +39,9 @@ from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock
 
-from figures.keys import sha256_file
+from explaining_machines.files import sha256_file, write_json_atomic
+from figures.digests import MEMO, Digests
+from figures.errors import FigureError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -44,7 +53,7 @@ MISSING = "not in the cache"  # the reason `Cache.lookup` gives when there is no
 STALE_TEMPORARY = 3600  # seconds after which a temporary folder can only be a killed build's
 
 
-class CacheError(RuntimeError):
+class CacheError(FigureError):
     """The cache folder cannot be used (for example, it is not writable)."""
 
 
@@ -69,6 +78,18 @@ class Entry:
         """The recorded SHA-256 of one of the entry's files (verified when the entry was looked up)."""
         return self.record["files"][name]["sha256"]
 
+    @property
+    def output_digest(self) -> str:
+        """The SHA-256 of what the entry holds: its files' recorded digests and its meta.
+
+        A meta value named ``*_seconds`` measures the run (the model's training time),
+        not its result: two runs that make the same files differ in it, so it is left out.
+        """
+        files = {name: about["sha256"] for name, about in self.record["files"].items()}
+        meta = {name: value for name, value in self.meta.items() if not name.endswith("_seconds")}
+        blob = json.dumps({"files": files, "meta": meta}, sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(blob.encode()).hexdigest()
+
     def arrays(self, name: str) -> dict[str, np.ndarray]:
         """The arrays of one of the entry's ``.npz`` files, never unpickling anything."""
         import numpy as np  # not at import time: a warm build reads no arrays
@@ -89,6 +110,7 @@ class Cache:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.digests = Digests(root / MEMO)
 
     def entry_dir(self, kind: str, key: str) -> Path:
         return self.root / kind.replace(":", "-") / key
@@ -148,7 +170,7 @@ class Cache:
             file = path / name
             if not file.is_file():
                 return None, f"{name} is missing"
-            if file.stat().st_size != expected.get("size") or sha256_file(file) != expected.get("sha256"):
+            if file.stat().st_size != expected.get("size") or self.digests.sha256(file) != expected.get("sha256"):
                 return None, f"{name} does not match its recorded checksum (corrupt or truncated)"
         return Entry(step, key, path, record), ""
 
@@ -173,7 +195,7 @@ class Cache:
         self._ensure_writable(final.parent)
         tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{key[:12]}-", dir=final.parent))
         try:
-            started = time.perf_counter()
+            began, started = time.time(), time.perf_counter()
             meta = compute(tmp)
             seconds = time.perf_counter() - started
             files = {
@@ -183,15 +205,17 @@ class Cache:
             }
             record = {
                 "format": FORMAT,
-                "step": step,
                 "key": key,
                 "computed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "started_unix": round(began, 3),  # for profiles of a build (bench/cold.py)
                 "seconds": round(seconds, 3),
                 "files": files,
                 "meta": meta,
                 **describe,
+                "step": step,  # the step's name ("shap[digit=3]"), where the key's description has its kind
+                "kind": kind,
             }
-            _write_json_atomic(tmp / RECORD, record)
+            write_json_atomic(tmp / RECORD, record)
             if final.exists():  # a corrupt entry being replaced, or one another build finished
                 shutil.rmtree(final, ignore_errors=True)
             os.replace(tmp, final)
@@ -236,7 +260,7 @@ class Cache:
         return record if isinstance(record, dict) else None
 
     def write_manifest(self, entries: dict[str, Entry]) -> None:
-        """Record the entries a build used, on top of those already recorded.
+        """Record the entries a build used, on top of those already recorded, and save the digest memo.
 
         ``clean --unused`` keeps what the manifest lists, and the build log uses the
         recorded entry of a step to say what changed when its key is new.
@@ -251,7 +275,8 @@ class Cache:
             "entries": dict(sorted(recorded.items())),
         }
         self._ensure_writable(self.root)
-        _write_json_atomic(self.root / MANIFEST, manifest)
+        write_json_atomic(self.root / MANIFEST, manifest)
+        self.digests.save()
 
     def _ensure_writable(self, folder: Path) -> None:
         for path in dict.fromkeys((self.root, folder)):  # the cache folder itself first, for the message
@@ -261,9 +286,3 @@ class Cache:
                 raise CacheError(f"{path}: cannot create the cache folder ({error.strerror})") from None
         if not os.access(folder, os.W_OK | os.X_OK):
             raise CacheError(f"{folder}: the cache folder is not writable")
-
-
-def _write_json_atomic(path: Path, data: Any) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, path)

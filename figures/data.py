@@ -8,7 +8,8 @@
 * ``keras``: ``keras.datasets.mnist.load_data()``, which downloads when online.
 
 Optionally an official test set (``t10k-*`` IDX files) is loaded for evaluation.
-Images are uint8 arrays of shape (N, 28, 28); labels int64 of shape (N,).
+Images are uint8 arrays of shape (N, 28, 28); labels int64 of shape (N,). The entry's
+file and how later steps read it are `figures.dataset`.
 """
 
 from __future__ import annotations
@@ -20,13 +21,15 @@ from pathlib import Path
 
 import numpy as np
 
+from figures import dataset, runtime
 from figures.cache import save_arrays
+from figures.errors import FigureError
 
 IMAGE_MAGIC = 2051
 LABEL_MAGIC = 2049
 
 
-class DataError(ValueError):
+class DataError(FigureError):
     """Data that cannot be loaded; the message starts with the file's path."""
 
 
@@ -135,8 +138,7 @@ def load_training(source: str, path: str | None, root: Path) -> Digits:
                 return Digits(npz["x_train"].astype(np.uint8), npz["y_train"].astype(np.int64))
         except (OSError, ValueError, KeyError) as error:
             raise DataError(f"{file}: not a readable mnist.npz ({error})") from None
-    import keras  # only this source needs it; it may download
-
+    keras = runtime.keras()  # only this source needs it; it may download
     try:
         (x, y), _ = keras.datasets.mnist.load_data()
     except Exception as error:
@@ -178,7 +180,7 @@ def compute(inputs: dict, params: dict, out: Path, log) -> dict:
     if files:
         test = load_idx_pair(*files)
         arrays.update(x_test=test.images, y_test=test.labels)
-    save_arrays(out / "digits.npz", **arrays)
+    save_arrays(out / dataset.FILE, **arrays)
     log.info(
         "dataset: %d training, %d held-out%s digits",
         len(train.labels),
@@ -191,15 +193,3 @@ def compute(inputs: dict, params: dict, out: Path, log) -> dict:
         "test": int(len(arrays["y_test"])) if files else 0,
         "source": params["source"],
     }
-
-
-def load_arrays(entry) -> dict[str, np.ndarray]:
-    """The arrays of a ``dataset`` entry."""
-    return entry.arrays("digits.npz")
-
-
-def evaluation_split(arrays: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, str]:
-    """The digits figures are evaluated on: the official test set if given, else the hold-out."""
-    if "x_test" in arrays:
-        return arrays["x_test"], arrays["y_test"], "official MNIST test set"
-    return arrays["x_holdout"], arrays["y_holdout"], "held-out digits"

@@ -3,9 +3,10 @@
 A key covers the step's name and parameters, the code of the module that computes
 it and of every module of this package that module imports (found by reading the
 imports, transitively; their syntax trees are hashed, so comments do not count),
-the keys of its input entries, the hash of any data file it reads, and the versions
-of the libraries that shape numbers and pixels. Nothing else: not the time, not the
-cache folder, not other steps' parameters.
+the output digests of its input entries (what they hold, not how they were made:
+`figures.cache.Entry.output_digest`, the early cutoff of `figures.entries`), the hash
+of any data file it reads, and the versions of the libraries that shape numbers and
+pixels. Nothing else: not the time, not the cache folder, not other steps' parameters.
 
 Computing a key imports nothing heavy; it reads source files and package metadata.
 """
@@ -16,10 +17,13 @@ import ast
 import hashlib
 import json
 import sys
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from explaining_machines.files import sha256_file
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 PACKAGE = PACKAGE_ROOT.name
@@ -56,15 +60,13 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def sha256_file(path: Path) -> str:
-    """The SHA-256 of a file's bytes, read in chunks."""
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+def hash_files(paths: list[Path], sha256: Callable[[Path], str] = sha256_file) -> dict[str, str]:
+    """The SHA-256 of each data file a step reads, by file name, for its key.
 
-
-def hash_files(paths: list[Path]) -> dict[str, str]:
-    """The SHA-256 of each data file a step reads, by file name, for its key."""
-    return {path.name: sha256_file(path) for path in paths}
+    `sha256` hashes one file: a project passes its cache's `figures.digests.Digests.sha256`,
+    which hashes a file again only when it changed since the last build.
+    """
+    return {path.name: sha256(path) for path in paths}
 
 
 def module_path(module: str) -> Path:
@@ -80,7 +82,8 @@ def module_path(module: str) -> Path:
 
 # The cache's own machinery: it stores and verifies results but never shapes one, and
 # the record format has its own version number. Editing it must not retrain the model.
-INFRASTRUCTURE = frozenset({f"{PACKAGE}.cache", f"{PACKAGE}.keys"})
+# The errors module too: an error class carries a message and makes no entry.
+INFRASTRUCTURE = frozenset({f"{PACKAGE}.cache", f"{PACKAGE}.keys", f"{PACKAGE}.digests", f"{PACKAGE}.errors"})
 
 
 def _is_module(name: str) -> bool:
@@ -149,15 +152,18 @@ def make_key(
     step: str,
     params: dict[str, Any],
     modules: tuple[str, ...],
-    input_keys: dict[str, str],
+    inputs: dict[str, str],
     data_hashes: dict[str, str] | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """The key of a step and the description it was made from (kept in record.json)."""
+    """The key of a step and the description it was made from (kept in record.json).
+
+    `inputs` maps each input step to its entry's output digest.
+    """
     described = {
         "step": step,
         "params": params,
         "code": {name: digest for module in modules for name, digest in code_closure(module).items()},
-        "inputs": dict(sorted(input_keys.items())),
+        "inputs": dict(sorted(inputs.items())),
         "data": dict(sorted((data_hashes or {}).items())),
         "libraries": library_versions(),
     }

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from figures import data, model
+from figures import dataset, model
 from figures.cache import save_arrays
+from figures.names import DATASET, MODEL, PREDICTIONS
 
 
 def segmenter(n_segments: int):
@@ -62,11 +63,11 @@ def explain(net, image: np.ndarray, label: int, samples: int, n_segments: int, s
 
 def compute(inputs: dict, params: dict, out: Path, log) -> dict:
     """Cache step ``lime[digit=...]``: segments and weights for one test digit, as ``lime.npz``."""
-    images, labels, _ = data.evaluation_split(data.load_arrays(inputs["dataset"]))
-    logits, _ = model.load_logits(inputs["predictions"])
+    images, labels, _ = dataset.evaluation_split(dataset.load_arrays(inputs[DATASET]))
+    logits, _ = model.load_logits(inputs[PREDICTIONS])
     at = model.select(logits, labels, params["digit"], params["index"], params["misclassified"])
     label, predicted = int(labels[at]), int(logits[at].argmax())
-    net = model.load(inputs["model"])
+    net = model.load(inputs[MODEL])
     # The class the model chose: for a misclassified digit, LIME shows what led to the mistake.
     result = explain(net, images[at], predicted, params["samples"], params["segments"], params["seed"])
     save_arrays(

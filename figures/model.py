@@ -2,30 +2,35 @@
 
 Training is deterministic: fixed seeds (`keras.utils.set_random_seed`), TensorFlow
 op determinism, and a NumPy generator for the augmentation shifts, so the same
-inputs give the same weights. The network outputs logits (no softmax): SHAP
+inputs give the same weights; `save` then writes them to the same bytes, so that a
+retrained model with the same weights leaves every later step's key as it was
+(`figures.entries`, early cutoff). The network outputs logits (no softmax): SHAP
 explains the logits, and local accuracy is checked against them.
 
-TensorFlow is imported inside the functions, never at module import, so that a
-build whose entries are all cached never loads it.
+TensorFlow is imported inside the functions (through `figures.runtime`), never at
+module import, so that a build whose entries are all cached never loads it.
 """
 
 from __future__ import annotations
 
 import functools
-import os
+import json
 import time
+import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from figures import data
+from figures import dataset, runtime
 from figures.cache import save_arrays
+from figures.errors import FigureError
+from figures.names import DATASET, MODEL
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow is first imported
+FILE = "model.keras"
 
 
 def _keras(seed: int):
-    import keras
+    keras = runtime.keras()
     import tensorflow as tf
 
     keras.utils.set_random_seed(seed)
@@ -34,30 +39,75 @@ def _keras(seed: int):
 
 
 def build(keras, learning_rate: float, steps: int):
-    """Two convolution blocks and a dense head: ~225k weights, ~98% on MNIST from 5k digits."""
+    """Two convolution blocks and a dense head: ~225k weights, ~98% on MNIST from 5k digits.
+
+    Every layer is named: Keras numbers unnamed ones per process (``dense``, ``dense_2``),
+    which would give a second model trained in one process other bytes in its file.
+    """
     layers = keras.layers
     model = keras.Sequential(
         [
-            keras.Input((28, 28, 1)),
-            layers.Conv2D(32, 3, activation="relu"),
-            layers.MaxPooling2D(),
-            layers.Conv2D(64, 3, activation="relu"),
-            layers.MaxPooling2D(),
-            layers.Flatten(),
-            layers.Dropout(0.4),
-            layers.Dense(128, activation="relu"),
-            layers.Dense(10),
+            keras.Input((28, 28, 1), name="pixels"),
+            layers.Conv2D(32, 3, activation="relu", name="conv1"),
+            layers.MaxPooling2D(name="pool1"),
+            layers.Conv2D(64, 3, activation="relu", name="conv2"),
+            layers.MaxPooling2D(name="pool2"),
+            layers.Flatten(name="flatten"),
+            layers.Dropout(0.4, name="dropout"),
+            layers.Dense(128, activation="relu", name="hidden"),
+            layers.Dense(10, name="logits"),
         ],
         name="digits",
     )
     schedule = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps)
     model.compile(
-        optimizer=keras.optimizers.Adam(schedule),
+        optimizer=keras.optimizers.Adam(schedule, name="adam"),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
-        jit_compile=True,  # XLA: about 30% faster on two CPU cores, same results run to run
+        # No XLA. With op determinism on, Keras 3.15 turns jit_compile=True off without a
+        # word (trainers/trainer.py, model_supports_jit), and forcing it fails: "GPU MaxPool
+        # gradient ops do not yet have a deterministic XLA implementation". Without
+        # determinism XLA is slower here, not faster: 12 epochs took 92 s of CPU time
+        # against 21 s (99-170 s against 16-39 s of wall time; two cores, TensorFlow 2.21,
+        # measured for bench/cold.py). Determinism itself costs about 8% of CPU time and,
+        # on an idle machine, one core (30 s against 16 s of wall time); the cache needs it.
+        jit_compile=False,
     )
     return model
+
+
+def save(model, path: Path) -> None:
+    """Save `model` as a ``.keras`` file whose bytes depend only on the model.
+
+    Keras 3.15 writes the time into the file (the weights' zip member time, ``date_saved``
+    in metadata.json) and the addresses of Python objects (config.json's
+    ``shared_object_id``, keras-team/keras#23256), so two trainings with the same weights
+    gave different files. The archive is rewritten without them: member times fixed at
+    zip's epoch, ``date_saved`` dropped (Keras never reads it back), each shared object
+    numbered in order of appearance (which keeps what is shared with what).
+    """
+    model.save(path)
+    with zipfile.ZipFile(path) as archive:
+        members = [(info, archive.read(info)) for info in archive.infolist()]
+    ids: dict[object, int] = {}
+
+    def renumber(node):
+        if isinstance(node, dict):
+            return {k: ids.setdefault(v, len(ids) + 1) if k == "shared_object_id" else renumber(v)
+                    for k, v in node.items()}  # fmt: skip
+        return [renumber(item) for item in node] if isinstance(node, list) else node
+
+    with zipfile.ZipFile(path, "w") as archive:
+        for info, content in members:
+            if info.filename == "config.json":
+                content = json.dumps(renumber(json.loads(content))).encode()
+            elif info.filename == "metadata.json":
+                metadata = json.loads(content)
+                metadata.pop("date_saved", None)
+                content = json.dumps(metadata).encode()
+            fixed = zipfile.ZipInfo(info.filename)  # 1980-01-01 00:00:00
+            fixed.compress_type, fixed.external_attr = info.compress_type, info.external_attr
+            archive.writestr(fixed, content)
 
 
 def shift(images: np.ndarray, max_shift: int, rng: np.random.Generator) -> np.ndarray:
@@ -80,7 +130,7 @@ def as_input(images: np.ndarray) -> np.ndarray:
 
 def train(inputs: dict, params: dict, out: Path, log) -> dict:
     """Cache step ``model``: train, save ``model.keras``, report accuracy."""
-    arrays = data.load_arrays(inputs["dataset"])
+    arrays = dataset.load_arrays(inputs[DATASET])
     started = time.perf_counter()
     keras = _keras(params["seed"])
     log.info("model: TensorFlow loaded in %.1f s", time.perf_counter() - started)
@@ -107,7 +157,7 @@ def train(inputs: dict, params: dict, out: Path, log) -> dict:
             time.perf_counter() - started,
         )
     seconds = time.perf_counter() - started
-    model.save(out / "model.keras")
+    save(model, out / FILE)
     meta = {"train_seconds": round(seconds, 1), "train_digits": int(len(y))}
     for split in ("holdout", "test"):
         if f"x_{split}" in arrays:
@@ -119,27 +169,25 @@ def train(inputs: dict, params: dict, out: Path, log) -> dict:
     return meta
 
 
-class SelectionError(ValueError):
+class SelectionError(FigureError):
     """No test digit matches what a figure asks for; the message says what there is."""
 
 
 @functools.lru_cache(maxsize=2)
 def _load(path: Path, digest: str):
-    import keras
-
-    return keras.models.load_model(path, compile=False, safe_mode=True)
+    return runtime.keras().models.load_model(path, compile=False, safe_mode=True)
 
 
 def load(entry):
     """The trained model of a ``model`` entry, loaded with Keras' safe mode, once per process."""
-    return _load(entry.file("model.keras"), entry.digest("model.keras"))
+    return _load(entry.file(FILE), entry.digest(FILE))
 
 
 def predict(inputs: dict, params: dict, out: Path, log) -> dict:
     """Cache step ``predictions``: logits of the evaluation digits, as ``logits.npz``."""
-    arrays = data.load_arrays(inputs["dataset"])
-    images, labels, name = data.evaluation_split(arrays)
-    model = load(inputs["model"])
+    arrays = dataset.load_arrays(inputs[DATASET])
+    images, labels, name = dataset.evaluation_split(arrays)
+    model = load(inputs[MODEL])
     logits = model.predict(as_input(images), batch_size=500, verbose=0).astype(np.float32)
     save_arrays(out / "logits.npz", logits=logits, labels=labels)
     accuracy = float(np.mean(logits.argmax(1) == labels))

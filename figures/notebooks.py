@@ -15,8 +15,11 @@ import os
 import tempfile
 from pathlib import Path
 
+from figures import runtime
+from figures.errors import FigureError
 
-class NotebookError(RuntimeError):
+
+class NotebookError(FigureError):
     """A notebook failed to execute; the message names the file and cell."""
 
 
@@ -39,10 +42,8 @@ def execute(inputs: dict, params: dict, out: Path, log) -> dict:
     client = NotebookClient(
         notebook, km=kernel, timeout=900, record_timing=False, resources={"metadata": {"path": str(root)}}
     )
-    saved = {k: os.environ.get(k) for k in ("TF_CPP_MIN_LOG_LEVEL", "PYTHONWARNINGS")}
-    os.environ.update(TF_CPP_MIN_LOG_LEVEL="2", PYTHONWARNINGS="ignore")  # the kernel inherits these
     try:
-        client.execute()
+        client.execute(env=runtime.child_environment())  # the kernel may import TensorFlow
     except CellExecutionError as error:
         index = next(
             (
@@ -63,11 +64,6 @@ def execute(inputs: dict, params: dict, out: Path, log) -> dict:
         if kernel.has_kernel:
             kernel.shutdown_kernel(now=True)
         sockets.cleanup()
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
     target = out / params["notebook"]
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, target)

@@ -5,9 +5,10 @@ The compute function of every figure step. A recipe module (`figures.recipes`) d
 ``alt(data, params) -> str`` and, optionally, ``export_data(data, params) -> {file name: bytes}``.
 This module writes ``light.png`` and ``dark.png``, the exported data under ``data/``
 and the recipe's own source as ``recipe.py`` (so the page shows the code that drew
-the figure), and returns the alt text, the size and the provenance. Recipes build
-``matplotlib.figure.Figure`` objects directly, which pyplot never tracks: there is no
-global figure to close.
+the figure), and returns the alt text, the size, the provenance and the names of
+those files; `figures.results.FigureResult` is how pages read them back. Recipes
+build ``matplotlib.figure.Figure`` objects directly, which pyplot never tracks: there
+is no global figure to close.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ import inspect
 from pathlib import Path
 
 from figures import style
+from figures.names import DATASET, FOREST, LIME, MODEL, SHAP
+
+SOURCE = "recipe.py"
 
 
 def compute(inputs: dict, params: dict, out: Path, log) -> dict:
@@ -27,10 +31,11 @@ def compute(inputs: dict, params: dict, out: Path, log) -> dict:
     }
     data = recipe.load(given, params)
     sizes = {}
+    images = {name: f"{name}.png" for name in style.PALETTES}
     for name, palette in style.PALETTES.items():
         with style.drawing(palette):
             png, size = style.png_bytes(recipe.draw(data, params, palette), params["dpi"])
-        (out / f"{name}.png").write_bytes(png)
+        (out / images[name]).write_bytes(png)
         sizes[name] = size
     if sizes["light"] != sizes["dark"]:
         raise RuntimeError(f"{params['recipe']}: light and dark variants differ in size {sizes}")
@@ -39,7 +44,7 @@ def compute(inputs: dict, params: dict, out: Path, log) -> dict:
     exported = export(data, params) if export is not None else {}
     for name, content in exported.items():
         (out / "data" / name).write_bytes(content)
-    (out / "recipe.py").write_text(inspect.getsource(recipe), encoding="utf-8")
+    (out / SOURCE).write_text(inspect.getsource(recipe), encoding="utf-8")
     width, height = sizes["light"]
     log.info("figure %s: %dx%d px", params["name"], width, height)
     return {
@@ -48,7 +53,10 @@ def compute(inputs: dict, params: dict, out: Path, log) -> dict:
         "height": height,
         "provenance": "; ".join(text for _, text in provenance(inputs)),
         "made_from": provenance(inputs),
-        "data_files": sorted(exported),
+        "parameters": {name: params[name] for name in getattr(recipe, "PARAMETERS", None) or {}},
+        "images": images,
+        "data_files": sorted(exported),  # under data/
+        "source": SOURCE,
     }
 
 
@@ -58,11 +66,11 @@ def provenance(inputs: dict) -> list[tuple[str, str]]:
     `inputs` holds every upstream entry of the figure, not only the direct ones.
     """
     rows = []
-    if "dataset" in inputs:
-        meta = inputs["dataset"].meta
+    if DATASET in inputs:
+        meta = inputs[DATASET].meta
         rows.append(("data", f"{meta['source']} MNIST, {meta['train']:,} training digits"))
-    if "model" in inputs:
-        meta, params = inputs["model"].meta, inputs["model"].record["params"]
+    if MODEL in inputs:
+        meta, params = inputs[MODEL].meta, inputs[MODEL].record["params"]
         split = "test" if "test_accuracy" in meta else "holdout"
         rows.append((
             "model",
@@ -71,13 +79,13 @@ def provenance(inputs: dict) -> list[tuple[str, str]]:
             f"{'official test' if split == 'test' else 'held-out'} digits",
         ))  # fmt: skip
     for name, entry in sorted(inputs.items()):
-        meta = entry.meta
-        if name.startswith("shap["):
+        meta, kind = entry.meta, name.partition("[")[0]
+        if kind == SHAP:
             rows.append(("SHAP", _explained(meta) + f", DeepExplainer, {meta['background']} background digits"))
-        elif name.startswith("lime["):
+        elif kind == LIME:
             rows.append(("LIME", _explained(meta) + f", {meta['samples']:,} samples, local fit R² {meta['score']:.2f}"))
-    if "forest" in inputs:
-        meta = inputs["forest"].meta
+    if FOREST in inputs:
+        meta = inputs[FOREST].meta
         rows.append(("random forest", f"{meta['trees']} trees, {100 * meta['accuracy']:.1f}% held-out accuracy"))
     return rows
 

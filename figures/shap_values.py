@@ -13,8 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
-from figures import data, model
+from figures import dataset, model
 from figures.cache import save_arrays
+from figures.names import DATASET, MODEL, PREDICTIONS
 
 TOLERANCE = 1e-3  # local accuracy, in logits; DeepExplainer is exact up to float32 rounding
 
@@ -29,12 +30,12 @@ def explainer(inputs: dict, background: int, seed: int):
     """
     import shap
 
-    key = (inputs["model"].key, inputs["dataset"].key, background, seed)
+    key = (inputs[MODEL].key, inputs[DATASET].key, background, seed)
     if key not in _explainers:
-        arrays = data.load_arrays(inputs["dataset"])
+        arrays = dataset.load_arrays(inputs[DATASET])
         rng = np.random.default_rng(seed)
         sample = arrays["x_train"][rng.choice(len(arrays["y_train"]), background, replace=False)]
-        _explainers[key] = shap.DeepExplainer(model.load(inputs["model"]), model.as_input(sample))
+        _explainers[key] = shap.DeepExplainer(model.load(inputs[MODEL]), model.as_input(sample))
     return _explainers[key]
 
 
@@ -51,8 +52,8 @@ def check_local_accuracy(values: np.ndarray, expected: np.ndarray, logits: np.nd
 
 def compute(inputs: dict, params: dict, out: Path, log) -> dict:
     """Cache step ``shap[digit=...]``: the SHAP values of one test digit for all ten classes, as ``shap.npz``."""
-    images, labels, name = data.evaluation_split(data.load_arrays(inputs["dataset"]))
-    logits, _ = model.load_logits(inputs["predictions"])
+    images, labels, name = dataset.evaluation_split(dataset.load_arrays(inputs[DATASET]))
+    logits, _ = model.load_logits(inputs[PREDICTIONS])
     at = model.select(logits, labels, params["digit"], params["index"], params["misclassified"])
     values, expected = explain(explainer(inputs, params["background"], params["seed"]), images[at : at + 1])
     error = check_local_accuracy(values, expected, logits[at : at + 1])

@@ -9,9 +9,12 @@ the kind decides the default format (a share as ``97.4%``, a count as ``4,500``)
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from explaining_machines.errors import did_you_mean
+from figures.errors import FigureError
+from figures.names import DATASET, FOREST, LIME, MODEL, SHAP
 
 if TYPE_CHECKING:
     from figures.graph import Project
@@ -19,7 +22,7 @@ if TYPE_CHECKING:
 KINDS = ("share", "count", "number", "seconds")
 
 
-class ValueNameError(ValueError):
+class ValueNameError(FigureError):
     """An unknown value name, or a format that does not apply; the message says which."""
 
 
@@ -37,26 +40,26 @@ class Value:
 
 
 VALUES = (
-    Value("dataset.train_digits", "dataset", "train", "count", "digits the model is trained on"),
-    Value("dataset.holdout_digits", "dataset", "holdout", "count", "training digits kept aside to measure accuracy"),
-    Value("dataset.test_digits", "dataset", "test", "count", "digits of the official test set", True),
-    Value("model.holdout_accuracy", "model", "holdout_accuracy", "share", "accuracy on the held-out digits"),
-    Value("model.test_accuracy", "model", "test_accuracy", "share", "accuracy on the official test set", True),
-    Value("model.epochs", "model", "params.epochs", "count", "training epochs"),
-    Value("model.train_seconds", "model", "train_seconds", "seconds", "time spent training"),
-    Value("forest.holdout_accuracy", "forest", "accuracy", "share", "the random forest's held-out accuracy"),
-    Value("forest.trees", "forest", "trees", "count", "trees in the random forest"),
-    Value("shap.background", "shap", "background", "count", "training digits in SHAP's background", explains=7),
+    Value("dataset.train_digits", DATASET, "train", "count", "digits the model is trained on"),
+    Value("dataset.holdout_digits", DATASET, "holdout", "count", "training digits kept aside to measure accuracy"),
+    Value("dataset.test_digits", DATASET, "test", "count", "digits of the official test set", True),
+    Value("model.holdout_accuracy", MODEL, "holdout_accuracy", "share", "accuracy on the held-out digits"),
+    Value("model.test_accuracy", MODEL, "test_accuracy", "share", "accuracy on the official test set", True),
+    Value("model.epochs", MODEL, "params.epochs", "count", "training epochs"),
+    Value("model.train_seconds", MODEL, "train_seconds", "seconds", "time spent training"),
+    Value("forest.holdout_accuracy", FOREST, "accuracy", "share", "the random forest's held-out accuracy"),
+    Value("forest.trees", FOREST, "trees", "count", "trees in the random forest"),
+    Value("shap.background", SHAP, "background", "count", "training digits in SHAP's background", explains=7),
     Value(
         "shap.local_accuracy_error",
-        "shap",
+        SHAP,
         "local_accuracy_error",
         "number",
         "largest gap between SHAP sum and logit, for the first test seven",
         explains=7,
     ),  # fmt: skip
-    Value("lime.fit_r2", "lime", "score", "number", "R² of LIME's local fit, for the first test seven", explains=7),
-    Value("lime.samples", "lime", "samples", "count", "perturbed images LIME asks the model about", explains=7),
+    Value("lime.fit_r2", LIME, "score", "number", "R² of LIME's local fit, for the first test seven", explains=7),
+    Value("lime.samples", LIME, "samples", "count", "perturbed images LIME asks the model about", explains=7),
 )
 
 
@@ -71,8 +74,7 @@ def lookup(project: Project, name: str) -> Value:
     values = known(project)
     if name in values:
         return values[name]
-    close = difflib.get_close_matches(name, list(values), n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
+    hint = did_you_mean(name, values)
     test = "" if project.settings.data.test_path else "; the official test set's values need data.test_path"
     raise ValueNameError(f"unknown value '{name}'{hint} (known: {', '.join(sorted(values))}){test}")
 

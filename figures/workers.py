@@ -24,10 +24,13 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from figures import runtime
+from figures.errors import FigureError
+
 LEVELS = {"DEBUG": logging.DEBUG, "INFO": logging.INFO, "WARNING": logging.WARNING}
 
 
-class WorkerError(RuntimeError):
+class WorkerError(FigureError):
     """A child failed; the message is its own error line, `step` the step it was computing."""
 
     def __init__(self, message: str, step: str | None = None) -> None:
@@ -58,8 +61,11 @@ class Workers:
     def __init__(self, commands: list[list[str]], log: logging.Logger) -> None:
         self.log = log
         self.ready: set[str] = set()
-        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore"}
+        env = runtime.child_environment()
         self.children = [_Child(command, env) for command in commands]
+        for number, command in enumerate(commands, start=1):  # which process computes what (bench/cold.py)
+            shown = command[command.index("build") :] if "build" in command else command
+            self.log.debug("worker %d of %d: %s", number, len(commands), " ".join(shown))
         self._selector = selectors.DefaultSelector()
         for child in self.children:
             self._selector.register(child.process.stdout, selectors.EVENT_READ, child)

@@ -14,7 +14,8 @@ import pytest
 
 from explaining_machines.settings import load
 from figures.cache import Cache, CacheError
-from figures.graph import Project, Step
+from figures.graph import Project
+from figures.steps import Step
 
 KEY = "0123456789abcdef0123456789abcdef"
 
@@ -216,7 +217,8 @@ def test_two_processes_sharing_a_cache_compute_an_entry_once(counting_project, t
         from pathlib import Path
         sys.path.insert(0, {str(tmp_path / "mods")!r})
         from explaining_machines.settings import load
-        from figures.graph import Project, Step
+        from figures.graph import Project
+        from figures.steps import Step
         logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="%(name)s %(message)s")
         project = Project(load({{"cache_dir": {str(tmp_path / "cache")!r}}}, Path({str(tmp_path)!r})))
         project.graph = {{"count": Step("count", "count", "{compute}", (), {{"n": 1, "hold": {str(hold)!r}}}, ())}}

@@ -1,4 +1,9 @@
-"""Cache keys: a change to each input changes the key; nothing else does."""
+"""Cache keys: a change to each input changes the key; nothing else does.
+
+A step's key chains on its upstream entries' output digests (`figures.entries`), known
+only once those entries exist; the tests of settings here compare what each step itself
+puts into its key (`own`), and tests/test_entries.py the chaining.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from explaining_machines.settings import load
 from figures import keys
 from figures.graph import Project
 
-BASE = ("model", {"epochs": 10, "seed": 0}, ("figures.model",), {"dataset": "a" * 32}, {"train.gz": "f" * 64})
+BASE = ("model", {"epochs": 10, "seed": 0}, ("figures.model",), {"dataset": "a" * 64}, {"train.gz": "f" * 64})
 
 
 def key(*changes) -> str:
@@ -27,7 +32,7 @@ def key(*changes) -> str:
     [
         pytest.param(lambda s, p, m, i, d: (s, {**p, "epochs": 11}, m, i, d), id="a parameter value"),
         pytest.param(lambda s, p, m, i, d: (s, {**p, "extra": 1}, m, i, d), id="a new parameter"),
-        pytest.param(lambda s, p, m, i, d: (s, p, m, {"dataset": "b" * 32}, d), id="an input entry's key"),
+        pytest.param(lambda s, p, m, i, d: (s, p, m, {"dataset": "b" * 64}, d), id="an input's output digest"),
         pytest.param(lambda s, p, m, i, d: (s, p, m, i, {"train.gz": "e" * 64}), id="a data file's hash"),
         pytest.param(lambda s, p, m, i, d: (s, p, ("figures.lime_segments",), i, d), id="the code module"),
         pytest.param(lambda s, p, m, i, d: ("predictions", p, m, i, d), id="the step name"),
@@ -69,8 +74,17 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def test_code_change_in_an_imported_module_changes_the_key(package_copy):
     before = key()
+    edit(package_copy / "dataset.py", '"held-out digits"', '"hold-out digits"')
+    assert key() != before  # figures.model imports figures.dataset
+
+
+def test_the_data_loaders_are_not_part_of_the_model_key(package_copy):
+    """The model reads the dataset entry through figures.dataset: a loader's edit reaches it only
+    through the dataset entry's bytes (early cutoff), not through its code."""
+    before, dataset_before = key(), keys.make_key("dataset", {}, ("figures.data",), {})[0]
     edit(package_copy / "data.py", "IMAGE_MAGIC = 2051", "IMAGE_MAGIC = 2051 + 0")
-    assert key() != before  # figures.model imports figures.data
+    assert key() == before
+    assert keys.make_key("dataset", {}, ("figures.data",), {})[0] != dataset_before
 
 
 def test_comments_and_layout_do_not_change_the_key(package_copy):
@@ -89,12 +103,23 @@ def test_code_the_step_does_not_import_does_not_change_its_key(package_copy):
 def test_import_closure_follows_package_imports_not_the_package_init():
     closure = keys.code_closure("figures.recipes.shap_digit")
     assert set(closure) == {
-        "figures.data",
+        "figures.dataset",
         "figures.export",
         "figures.model",
+        "figures.names",
         "figures.recipes.shap_digit",
+        "figures.runtime",
         "figures.shap_values",
         "figures.style",
+    }  # not figures.errors: infrastructure, like the cache
+
+
+def test_the_model_key_covers_neither_the_loaders_nor_the_graph():
+    assert set(keys.code_closure("figures.model")) == {
+        "figures.dataset",
+        "figures.model",
+        "figures.names",
+        "figures.runtime",
     }
 
 
@@ -102,8 +127,20 @@ def project(tmp_path: Path, **sections) -> Project:
     return Project(load({"cache_dir": str(tmp_path / "cache"), **sections}, ROOT))
 
 
+def own(p: Project, name: str) -> str:
+    """What step `name` itself puts into its key: all but its inputs' output digests."""
+    step = p.graph[name]
+    return keys.make_key(step.kind, step.params, step.code, {}, keys.hash_files(list(step.data_files)))[0]
+
+
 def all_keys(p: Project) -> dict[str, str]:
-    return {name: p.key(name)[0] for name in p.graph}
+    return {name: own(p, name) for name in p.graph}
+
+
+def test_a_key_is_not_known_before_the_entries_upstream_exist(tmp_path):
+    p = project(tmp_path)
+    assert p.key("dataset") is not None and p.key("forest") is not None
+    assert p.key("model") is None and p.key("figure:shap-digit") is None
 
 
 @pytest.mark.parametrize(
@@ -123,30 +160,11 @@ def all_keys(p: Project) -> dict[str, str]:
                 )
             },
         ),
-        ({"figures": {"lime_samples": 500}}, {"lime[digit=7]", "figure:lime-digit"}),
-        (
-            {"figures": {"background": 80}},
-            {
-                *(f"shap[digit={d}]" for d in (7, 3, 4, 8, 9)),
-                "figure:shap-digit",
-                "figure:shap-grid",
-                "figure:lime-digit",
-            },
-        ),
-        (
-            {"model": {"epochs": 3}},
-            {
-                "model",
-                "predictions",
-                *(f"shap[digit={d}]" for d in (7, 3, 4, 8, 9)),
-                "lime[digit=7]",
-                "figure:shap-digit",
-                "figure:shap-grid",
-                "figure:lime-digit",
-                "figure:pairwise-accuracy",
-                "figure:confusion-matrix",
-            },
-        ),
+        # The figures over LIME and SHAP follow through their inputs' output digests.
+        ({"figures": {"lime_samples": 500}}, {"lime[digit=7]"}),
+        ({"figures": {"background": 80}}, {f"shap[digit={d}]" for d in (7, 3, 4, 8, 9)}),
+        ({"model": {"epochs": 3}}, {"model"}),
+        ({"data": {"holdout": 1000}}, {"dataset"}),
     ],
 )
 def test_a_setting_changes_only_the_steps_that_depend_on_it(tmp_path, sections, changed):
@@ -180,13 +198,24 @@ def test_a_notebook_key_does_not_depend_on_where_the_site_is(tmp_path):
     moved.write_text("{}")
     one = Project(load({"cache_dir": "c"}, tmp_path / "a"), {"nb.ipynb": notebook})
     two = Project(load({"cache_dir": "c"}, tmp_path / "b"), {"nb.ipynb": moved})
-    assert one.key("notebook:nb.ipynb")[0] == two.key("notebook:nb.ipynb")[0]
+    assert own(one, "notebook:nb.ipynb") == own(two, "notebook:nb.ipynb")
     moved.write_text('{"edited": 1}')
     three = Project(load({"cache_dir": "c"}, tmp_path / "b"), {"nb.ipynb": moved})
-    assert three.key("notebook:nb.ipynb")[0] != one.key("notebook:nb.ipynb")[0]
+    assert own(three, "notebook:nb.ipynb") != own(one, "notebook:nb.ipynb")
+
+
+def test_a_notebook_key_covers_the_settings_of_the_explanations_it_asks_for(tmp_path):
+    """A notebook asks for SHAP entries itself, not through its inputs: their settings are in its key."""
+    path = tmp_path / "nb.ipynb"
+    path.write_text("{}")
+    found = [
+        own(Project(load({"figures": figures}, tmp_path), {"nb.ipynb": path}), "notebook:nb.ipynb")
+        for figures in ({}, {"dpi": 100}, {"background": 80})
+    ]
+    assert found[0] == found[1] != found[2]
 
 
 def test_explain_difference_names_what_changed():
     _, old = keys.make_key(*BASE)
-    _, new = keys.make_key("model", {"epochs": 11, "seed": 0}, BASE[2], {"dataset": "b" * 32}, BASE[4])
+    _, new = keys.make_key("model", {"epochs": 11, "seed": 0}, BASE[2], {"dataset": "b" * 64}, BASE[4])
     assert keys.explain_difference(old, new) == "parameters changed (epochs); input entries changed (dataset)"

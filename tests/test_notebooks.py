@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from explaining_machines.settings import load
-from figures.graph import NOTEBOOK_INPUTS, Project
+from figures.graph import Project
 from figures.notebooks import NotebookError
+from figures.steps import NOTEBOOK_INPUTS
 
 
 def notebook(*sources: str) -> str:
@@ -103,12 +104,12 @@ def test_a_raising_cell_names_notebook_and_cell_and_leaves_no_entry(tmp_path):
     assert not list(project.cache.root.glob("notebook-nb/*/record.json"))
 
 
-def test_a_notebook_is_keyed_on_the_model_it_may_load(tmp_path):
-    """A new model (here: other training settings) gives the notebook a new key; nothing else does."""
+def test_a_notebook_is_keyed_on_what_the_entries_it_may_load_hold(tmp_path):
+    """Its key chains on the output digests of its inputs' entries (dataset, model, predictions):
+    unknown, and the notebook waiting for them, until they exist."""
     path = tmp_path / "nb.ipynb"
     path.write_text(notebook("print(1)"))
-    found = [
-        Project(load({"model": {"epochs": epochs}}, tmp_path), {"nb.ipynb": path}).key("notebook:nb.ipynb")[0]
-        for epochs in (1, 1, 2)
-    ]
-    assert found[0] == found[1] != found[2]
+    project = Project(load({"cache_dir": "cache"}, tmp_path), {"nb.ipynb": path})
+    assert set(project.ancestors("notebook:nb.ipynb")) == set(NOTEBOOK_INPUTS)
+    assert project.key("notebook:nb.ipynb") is None
+    assert project.status("notebook:nb.ipynb") == (None, "waits for dataset")

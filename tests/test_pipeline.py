@@ -7,19 +7,22 @@ TensorFlow included. The real configuration is covered by the end-to-end build.
 from __future__ import annotations
 
 import io
+import json
+import re
+import subprocess
+import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from conftest import ROOT
+from conftest import ROOT, build_env, code_copy
 from PIL import Image
 
+from explaining_machines.files import sha256_file
 from explaining_machines.settings import load
-from figures import data, model, recipes, shap_values
+from figures import dataset, model, recipes, shap_values
 from figures import lime_segments as lime
 from figures.graph import Project
-from figures.keys import sha256_file
-from figures.recipes import pairwise_accuracy
 
 pytestmark = pytest.mark.slow
 
@@ -49,8 +52,33 @@ def test_training_is_deterministic(small, tmp_path):
     second = model.load(_At(out)).get_weights()
     assert len(first) == len(second) == 8
     assert all(np.array_equal(a, b) for a, b in zip(first, second, strict=True))
+    assert sha256_file(out / "model.keras") == entry.digest("model.keras")  # the same bytes: early cutoff holds
     assert meta["holdout_accuracy"] == entry.meta["holdout_accuracy"]
     assert entry.meta["holdout_accuracy"] > 0.85  # two epochs already learn the digits
+
+
+def test_an_edit_to_the_data_loader_that_keeps_the_dataset_bytes_recomputes_nothing_else(small, tmp_path):
+    """Early cutoff: the dataset is made again by the edited code, byte for byte the same, so every
+    key downstream is as it was: no training, no explanation, no figure is computed again."""
+    small.cache.write_manifest(small.used)
+    loader = code_copy(tmp_path) / "figures" / "data.py"
+    text = loader.read_text()
+    assert "    held_set = set(held)\n" in text
+    loader.write_text(text.replace("    held_set = set(held)\n", "    held_set = frozenset(held)\n"))
+    project = "".join(f"    {name}: {json.dumps(section)}\n" for name, section in SMALL.items())  # JSON is YAML
+    (tmp_path / "mkdocs.yml").write_text(
+        f"site_name: t\nextra:\n  project:\n    cache_dir: {small.settings.cache_path}\n{project}"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "figures", "--config", str(tmp_path / "mkdocs.yml"), "build", *FIGURES],
+        cwd=tmp_path, env=build_env(tmp_path), capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    computed = re.findall(r"INFO +(\S+): computing \((.*)\)", done.stdout)
+    assert computed == [("dataset", "code changed (figures.data)")], done.stdout
+    cached = set(re.findall(r"INFO +(\S+): cached \(", done.stdout))
+    assert {"model", "predictions", "shap[digit=7]", "lime[digit=7]", *(f"figure:{n}" for n in FIGURES)} <= cached
+    assert "TensorFlow loaded" not in done.stdout
 
 
 def test_shap_values_have_the_documented_shape_and_local_accuracy(small):
@@ -62,12 +90,6 @@ def test_shap_values_have_the_documented_shape_and_local_accuracy(small):
     assert np.abs(sums - logits).max() < shap_values.TOLERANCE
     assert [int(e["label"]) for e in explained] == [7, 3, 4, 8, 9]
     assert [int(e["predicted"]) for e in explained] == logits.argmax(1).tolist()
-
-
-def test_local_accuracy_check_catches_a_wrong_sum():
-    values = np.zeros((1, 28, 28, 10), np.float32)
-    values[0, 0, 0, 3] = 1.0
-    assert shap_values.check_local_accuracy(values, np.zeros(10, np.float32), np.zeros((1, 10))) == 1.0
 
 
 def test_lime_segments_cover_the_digit_and_weights_are_finite(small):
@@ -99,24 +121,11 @@ def test_each_recipe_writes_two_palettes_of_one_size(small, name):
     assert plt.get_fignums() == []  # the recipe left no pyplot figure open
 
 
-def test_pairwise_accuracy_counts_the_true_of_the_pair():
-    labels = np.array([0, 0, 1, 1])
-    logits = np.array([[2.0, 1, 0], [0.0, 1, -1], [0.0, 3, 0], [4.0, 1, 0]])
-    matrix = pairwise_accuracy.pairwise(logits, labels, [0, 1, 2])
-    # a=0, b=1: the true one of the pair scores higher in rows 0 and 2, not in rows 1 and 3.
-    assert matrix[1, 0] == matrix[0, 1] == 0.5
-    # a=0, b=2: only rows 0 and 1 count; both score 0 above 2.
-    assert matrix[2, 0] == matrix[0, 2] == 1.0
-    # The diagonal is plain accuracy: row 0 predicted 0, row 1 predicted 1.
-    assert matrix[0, 0] == matrix[1, 1] == 0.5
-    assert np.isnan(matrix[2, 2])  # no digit 2 to measure
-
-
 def test_evaluation_uses_the_official_test_set_when_given(small):
-    arrays = data.load_arrays(small.used["dataset"])
-    assert data.evaluation_split(arrays)[2] == "held-out digits"
+    arrays = dataset.load_arrays(small.used["dataset"])
+    assert dataset.evaluation_split(arrays)[2] == "held-out digits"
     arrays["x_test"], arrays["y_test"] = arrays["x_holdout"][:5], arrays["y_holdout"][:5]
-    assert data.evaluation_split(arrays)[2] == "official MNIST test set"
+    assert dataset.evaluation_split(arrays)[2] == "official MNIST test set"
 
 
 def rgba(image: Image.Image) -> np.ndarray:

@@ -37,7 +37,8 @@ def test_logs_are_relayed_at_their_level_and_ready_steps_are_known(caplog):
         workers.wait_for(["model", "forest"])
         workers.finish()
     assert workers.ready == {"model", "forest"}
-    seen = {(r.levelname, r.getMessage()) for r in caplog.records}
+    seen = {(r.levelname, r.getMessage()) for r in caplog.records if not r.getMessage().startswith("worker ")}
+    assert [r.getMessage()[:12] for r in caplog.records[:2]] == ["worker 1 of ", "worker 2 of "]  # which is which
     assert seen == {
         ("INFO", "model: computing"),
         ("WARNING", "forest: cached entry unusable"),
@@ -137,3 +138,14 @@ def test_a_child_ends_when_its_parent_is_killed(tmp_path, mode):
 def _kill(pid: int) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
+
+
+def test_a_child_gets_the_environment_tensorflow_is_set_up_with(caplog, monkeypatch):
+    monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
+    script = "import os; print(os.environ['TF_CPP_MIN_LOG_LEVEL'], os.environ['PYTHONWARNINGS'])"
+    with (
+        caplog.at_level(logging.DEBUG, logger="test.env"),
+        Workers([[sys.executable, "-c", script]], logging.getLogger("test.env")) as workers,
+    ):
+        workers.finish()
+    assert [r.getMessage() for r in caplog.records][1:] == ["2 ignore"]  # after "worker 1 of 1: ..."

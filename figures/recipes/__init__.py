@@ -25,23 +25,24 @@ build whose figures are all cached never imports matplotlib or the recipes.
 from __future__ import annotations
 
 import ast
-import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from explaining_machines.errors import did_you_mean
+from figures import names
+from figures.errors import FigureError
+
 FOLDER = Path(__file__).resolve().parent
 TYPES = ("int", "bool", "digits")
-STEPS = ("dataset", "model", "predictions", "forest")
-EXPLAINED = ("shap", "lime")
 # The parameters an explanation input is chosen by, for each way of choosing.
 SELECTORS = {"digit": ("digit", "index", "misclassified"), "digits": ("digits",)}
 _INPUT = re.compile(r"(?P<base>[a-z]+)(?:\[(?P<selector>[a-z]+)\])?")
 
 
-class RecipeError(ValueError):
+class RecipeError(FigureError):
     """A recipe module's declaration, or a parameter given to it, is wrong."""
 
 
@@ -120,10 +121,8 @@ class Recipe:
 
 def unknown_message(what: str, name: str, known, where: str = "") -> str:
     """``unknown parameter 'x' of figure 'y'; did you mean 'z'? known: ...`` (one style everywhere)."""
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
     listed = ", ".join(sorted(known)) or "none"
-    return f"unknown {what} '{name}'{where}{hint} (known: {listed})"
+    return f"unknown {what} '{name}'{where}{did_you_mean(name, known)} (known: {listed})"
 
 
 def _shown(value: Any) -> str:
@@ -174,11 +173,13 @@ def _declaration(stem: str, source: str) -> Recipe:
 def _input(text: Any, parameters: dict[str, Parameter], where: str) -> Input:
     """One declared input, checked: a known step, or an explanation chosen by declared parameters."""
     match = _INPUT.fullmatch(text) if isinstance(text, str) else None
-    known = ", ".join([*STEPS, *(f"{kind}[{way}]" for kind in EXPLAINED for way in SELECTORS)])
+    known = ", ".join([*names.STEPS, *(f"{kind}[{way}]" for kind in names.EXPLANATIONS for way in SELECTORS)])
     if match is None:
         raise RecipeError(f"{where}: unknown input {text!r} (known: {known})")
     base, selector = match["base"], match["selector"]
-    if (selector is None and base not in STEPS) or (selector and (base not in EXPLAINED or selector not in SELECTORS)):
+    if (selector is None and base not in names.STEPS) or (
+        selector and (base not in names.EXPLANATIONS or selector not in SELECTORS)
+    ):
         raise RecipeError(f"{where}: unknown input {text!r} (known: {known})")
     missing = [name for name in SELECTORS.get(selector, ()) if name not in parameters]
     if missing:
