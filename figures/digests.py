@@ -31,7 +31,7 @@ from pathlib import Path
 from explaining_machines.files import sha256_file, write_json_atomic
 
 MEMO = "digests.json"
-FORMAT = 1
+FORMAT = 2  # 2: facts derived from a file's content (`Digests.derive`) beside the digests
 RACY = 2_000_000_000  # ns: coarser than any file system's timestamps that a cache folder sits on (FAT's are 2 s)
 
 
@@ -42,6 +42,8 @@ class Digests:
         self.memo = memo
         self._table: dict[str, list] | None = None  # path -> [size, mtime_ns, inode, ctime_ns, sha256]
         self._learned: dict[str, list] = {}
+        self._derived: dict[str, list] | None = None  # "what:path" -> [sha256, value]
+        self._derived_learned: dict[str, list] = {}
         self.hashed = 0  # files read and hashed by this object, for tests and the bench
 
     def sha256(self, path: Path) -> str:
@@ -59,41 +61,65 @@ class Digests:
             self._learned[name] = [*facts, digest]
         return digest
 
+    def derive(self, path: Path, what: str, compute):
+        """`compute()`, a JSON-able fact about the file at `path` (its syntax tree's digest, say),
+        remembered while the file's SHA-256 is the same."""
+        name = f"{what}:{os.path.abspath(path)}"
+        digest = self.sha256(path)
+        known = self._derived_learned.get(name) or self._read_derived().get(name)
+        if known is not None and known[0] == digest:
+            return known[1]
+        value = compute()
+        self._derived_learned[name] = [digest, value]
+        return value
+
     def save(self) -> None:
         """Merge what this process learned into the memo file, dropping files that no longer exist."""
-        if self.memo is None or not self._learned:
+        if self.memo is None or not (self._learned or self._derived_learned):
             return
-        self._table = None  # another process may have written it since we read it
+        self._table = self._derived = None  # another process may have written it since we read it
         table = {**self._read(), **self._learned}
         table = {name: facts for name, facts in table.items() if os.path.exists(name)}
-        write_json_atomic(self.memo, {"format": FORMAT, "files": table, "sha256": _checksum(table)}, indent=None)
-        self._table, self._learned = table, {}
+        derived = {**self._read_derived(), **self._derived_learned}
+        derived = {name: facts for name, facts in derived.items() if os.path.exists(name.partition(":")[2])}
+        data = {"format": FORMAT, "files": table, "derived": derived, "sha256": _checksum([table, derived])}
+        write_json_atomic(self.memo, data, indent=None)
+        self._table, self._learned, self._derived, self._derived_learned = table, {}, derived, {}
 
     def _read(self) -> dict[str, list]:
         if self._table is None:
-            self._table = _load(self.memo) if self.memo is not None else {}
+            self._table, self._derived = _load(self.memo) if self.memo is not None else ({}, {})
         return self._table
+
+    def _read_derived(self) -> dict[str, list]:
+        self._read()
+        return self._derived
 
 
 def _facts(stat: os.stat_result) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]
 
 
-def _checksum(table: dict[str, list]) -> str:
+def _checksum(table) -> str:
     return hashlib.sha256(json.dumps(table, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
-def _load(memo: Path) -> dict[str, list]:
-    """The memo's table if the file is whole and its own checksum agrees; else nothing."""
+def _load(memo: Path) -> tuple[dict[str, list], dict[str, list]]:
+    """The memo's tables (file facts, derived facts) if the file is whole and its own checksum agrees; else nothing."""
     try:
         found = json.loads(memo.read_text(encoding="utf-8"))
-        table = found["files"]
-        if found.get("format") != FORMAT or found.get("sha256") != _checksum(table):
-            return {}
+        table, derived = found["files"], found.get("derived", {})
+        if found.get("format") != FORMAT or found.get("sha256") != _checksum([table, derived]):
+            return {}, {}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
+        return {}, {}
     good = isinstance(table, dict) and all(
         isinstance(facts, list) and len(facts) == 5 and all(isinstance(n, int) for n in facts[:4])
         for facts in table.values()
     )
-    return table if good else {}
+    good = (
+        good
+        and isinstance(derived, dict)
+        and all(isinstance(facts, list) and len(facts) == 2 and isinstance(facts[0], str) for facts in derived.values())
+    )
+    return (table, derived) if good else ({}, {})

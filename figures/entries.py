@@ -75,7 +75,7 @@ class Entries:
             step = graph[name]
             data = keys.hash_files(list(step.data_files), self.cache.digests.sha256)
             digests = {dep: entry.output_digest for dep, entry in upstream.items()}
-            self._keys[name] = keys.make_key(step.kind, step.params, step.code, digests, data)
+            self._keys[name] = keys.make_key(step.kind, step.params, step.code, digests, data, self.cache.digests)
         return self._keys[name]
 
     def state(self, name: str) -> State:

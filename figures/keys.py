@@ -134,17 +134,29 @@ def _facts(module: str, source: str, root: str) -> tuple[str, frozenset[str]]:
     return hashlib.sha256(dump.encode()).hexdigest(), frozenset(_imports(module, tree))
 
 
-def code_closure(module: str) -> dict[str, str]:
-    """SHA-256 of `module` and of every module of this package it imports, transitively."""
+def code_closure(module: str, digests=None) -> dict[str, str]:
+    """SHA-256 of `module` and of every module of this package it imports, transitively.
+
+    With `digests` (a `figures.digests.Digests`), a module's facts are remembered between
+    builds while its file's SHA-256 is the same: a warm build parses no module.
+    """
     hashes: dict[str, str] = {}
     todo = [module]
     while todo:
         name = todo.pop()
         if name in hashes:
             continue
-        digest, imports = _facts(name, module_path(name).read_text(encoding="utf-8"), str(PACKAGE_ROOT))
+        path = module_path(name)
+
+        def parse(name=name, path=path) -> list:
+            digest, imports = _facts(name, path.read_text(encoding="utf-8"), str(PACKAGE_ROOT))
+            return [digest, sorted(imports)]
+
+        # The tree's form (ast.dump) belongs to the Python version: a new one parses again.
+        what = f"code-facts-py{sys.version_info[0]}.{sys.version_info[1]}"
+        digest, imports = digests.derive(path, what, parse) if digests is not None else parse()
         hashes[name] = digest
-        todo.extend(sorted(imports - hashes.keys() - INFRASTRUCTURE))
+        todo.extend(sorted(set(imports) - hashes.keys() - INFRASTRUCTURE))
     return dict(sorted(hashes.items()))
 
 
@@ -154,6 +166,7 @@ def make_key(
     modules: tuple[str, ...],
     inputs: dict[str, str],
     data_hashes: dict[str, str] | None = None,
+    digests=None,
 ) -> tuple[str, dict[str, Any]]:
     """The key of a step and the description it was made from (kept in record.json).
 
@@ -162,7 +175,7 @@ def make_key(
     described = {
         "step": step,
         "params": params,
-        "code": {name: digest for module in modules for name, digest in code_closure(module).items()},
+        "code": {name: digest for module in modules for name, digest in code_closure(module, digests).items()},
         "inputs": dict(sorted(inputs.items())),
         "data": dict(sorted((data_hashes or {}).items())),
         "libraries": library_versions(),
