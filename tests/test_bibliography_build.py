@@ -13,6 +13,7 @@ def test_site_lists_every_problem_and_still_builds(tmp_path):
     bib = BROKEN + "\n@misc{e, title={Fine $x^2$ and \\emph{<b>}}, year={2020}}\n"
     page = "# P\n\nSee [@good1; @twice], [@nojournal] and [@nopublisher].\n"
     site = make_site(tmp_path, {"p.md": page, "q.md": "# Q\n\nAgain [@nojournal; @e].\n"}, bib=bib)
+    bib_before = (site / "references.bib").read_bytes()
     lenient = mkdocs(site)
     assert lenient.returncode == 0, lenient.stdout
     html = (site / "site" / "p" / "index.html").read_text()
@@ -40,3 +41,4 @@ def test_site_lists_every_problem_and_still_builds(tmp_path):
             assert said and all(line.startswith("WARNING -  citations: ") for line in said), result.stdout
         assert not [line for line in log if "references.bib:" in line and not any(p in line for p in problems)]
     assert "Traceback" not in strict.stdout
+    assert (site / "references.bib").read_bytes() == bib_before  # a problem is reported, never repaired in place

@@ -1,11 +1,14 @@
 import re
 from xml.etree import ElementTree
 
+import markdown
 import pytest
 from latex2mathml.converter import convert
 
 from explaining_machines.mathml import (
     MathError,
+    MathMLExtension,
+    formula_line,
     render_display,
     render_math,
     split_tag,
@@ -405,3 +408,65 @@ def test_split_tag():
 def test_inline_tag_in_a_page_is_an_error():
     with pytest.raises(MathError, match="display equations only"):
         render_math('<span class="arithmatex">\\(x \\tag{1}\\)</span>')
+
+
+@pytest.mark.parametrize(
+    ("tex", "display", "message"),
+    [
+        ("a & b", False, "cannot render LaTeX 'a & b': a literal & outside an environment: write \\& for an ampersand, "
+         "or align rows with \\begin{aligned} a &= b \\\\ c &= d \\end{aligned}"),
+        ("\\frac{a}{", False, "cannot render LaTeX '\\frac{a}{': no available tokens"),
+        ("  \\foo x\n", True, "cannot render LaTeX '\\foo x': unknown command \\foo"),  # the source, stripped
+        ("x^", False, "cannot render LaTeX 'x^': missing super script or subscript"),
+    ],
+)  # fmt: skip
+def test_the_message_an_author_reads_quotes_the_formula_as_written(tex, display, message):
+    with pytest.raises(MathError) as caught:
+        to_mathml(tex, display)
+    assert str(caught.value) == message
+
+
+def test_a_formula_numbered_by_a_label_is_named_without_the_number_the_build_added():
+    with pytest.raises(MathError) as caught:
+        render_math('<div class="arithmatex">\\[\\foo \\tag{1}\\label{eq-x}\\]</div>')
+    assert (caught.value.tex, str(caught.value)) == ("\\foo", "cannot render LaTeX '\\foo': unknown command \\foo")
+
+
+@pytest.mark.parametrize(
+    ("markdown_text", "tex", "first_line", "line"),
+    [
+        ("# P\n\nMath $a & b$ here.\n", "a & b", 1, 3),
+        ("# P\n\n```\n$\\frac{a}{$\n```\n\nMath $\\frac{a}{$ here.\n", "\\frac{a}{", 1, 7),  # not its twin in code
+        ("# P\n\n`$x^$` and $x^$\n", "x^", 1, 3),
+        ("A\n\n$$\n\\foo\n$$\n", "\n\\foo\n", 5, 8),  # the body starts on line 5, after the front matter
+        ("- item\n\n    $$\n    a \\\\\n    b\n    $$\n", "\na \\\\\nb\n", 1, 4),  # found by its first line, indented
+        ("> $$\n> \\begin{x}\n> \\end{x}\n> $$\n", "\n\\begin{x}\n\\end{x}\n", 1, 2),
+        ("# P\n\nNo such formula.\n", "\\foo", 1, None),  # one the build wrote itself
+    ],
+)
+def test_a_formula_is_found_on_its_line(markdown_text, tex, first_line, line):
+    assert formula_line(markdown_text, tex, first_line) == line
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="formula_line looks for the formula's first line only, so an error in the second of two equations that "
+    "open alike (\\begin{aligned}) names the first one's line",
+)
+def test_the_second_of_two_equations_that_open_alike_is_found_on_its_own_line():
+    broken = "\n\\begin{aligned}\na &= \\foo\n\\end{aligned}\n"
+    page = "# P\n\n$$\n\\begin{aligned}\na &= b\n\\end{aligned}\n$$\n\n$$" + broken + "$$\n"
+    assert formula_line(page, broken) == 10
+
+
+def test_the_extension_hands_each_error_to_its_caller_before_it_propagates():
+    seen = []
+    extension = MathMLExtension(on_error=seen.append)
+    with pytest.raises(MathError) as caught:
+        markdown.markdown(
+            "Fine $x$, broken $a & b$.",
+            extensions=["pymdownx.arithmatex", extension],
+            extension_configs={"pymdownx.arithmatex": {"generic": True}},
+        )
+    assert seen == [caught.value] and caught.value.tex == "a & b"

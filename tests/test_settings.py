@@ -18,6 +18,7 @@ BAD = [
     ({"data": {"colour": 1}}, "data.colour: unknown setting; known settings: holdout, path, seed, source, test_path"),
     ({"model": {"seed": 1.5}}, "model.seed: expected a whole number from 0 up, got 1.5"),
     ({"model": {"epochs": 0}}, "model.epochs: expected a whole number from 1 to 200, got 0"),
+    ({"model": {"epochs": "many"}}, "model.epochs: expected a whole number from 1 to 200, got 'many'"),
     (
         {"model": {"epoch": 3}},
         "model.epoch: unknown setting (did you mean 'epochs'?); known settings: "
@@ -26,6 +27,14 @@ BAD = [
     ({"model": {"batch_size": True}}, "model.batch_size: expected a whole number from 1 to 4096, got True"),
     ({"model": {"learning_rate": 2}}, "model.learning_rate: expected a number between 0 and 1 (exclusive), got 2"),
     ({"model": {"learning_rate": 0}}, "model.learning_rate: expected a number between 0 and 1 (exclusive), got 0"),
+    (
+        {"model": {"learning_rate": True}},
+        "model.learning_rate: expected a number between 0 and 1 (exclusive), got True",
+    ),
+    (
+        {"model": {"learning_rate": "fast"}},
+        "model.learning_rate: expected a number between 0 and 1 (exclusive), got 'fast'",
+    ),
     ({"model": {"augment_shift": 9}}, "model.augment_shift: expected a whole number from 0 to 4, got 9"),
     (
         {"figures": {"publish": ["a.png"]}},
@@ -40,13 +49,28 @@ BAD = [
     ({"figures": {"lime_samples": 5}}, "figures.lime_samples: expected a whole number from 10 to 100000, got 5"),
     ({"figures": {"lime_segments": 1}}, "figures.lime_segments: expected a whole number from 2 to 200, got 1"),
     ({"figures": {"dpi": 1000}}, "figures.dpi: expected a whole number from 50 to 400, got 1000"),
+    (
+        {"figures": {"publish": {"a.png": 3}}},
+        "figures.publish: expected a mapping of site paths to figures, such as assets/lime.png: lime-digit digit=3, "
+        "got {'a.png': 3}",
+    ),
     ({"model": "fast"}, "model: expected a mapping, got str"),
+    (["model"], ": expected a mapping, got list"),
+    (
+        {"modl": {}},
+        "modl: unknown setting (did you mean 'model'?); known settings: cache_dir, citations, data, figures, model",
+    ),
     ({"cache_dir": ""}, "cache_dir: expected a folder path, got ''"),
     ({"speed": 3}, "speed: unknown setting; known settings: cache_dir, citations, data, figures, model"),
     ({"citations": {"style": "fancy"}}, "citations.style: expected one of numbered, plain, unsrt, alpha; got 'fancy'"),
     ({"citations": {"labels": "names"}}, "citations.labels: expected one of number, author-year; got 'names'"),
     ({"citations": {"heading": 3}}, "citations.heading: expected text, got 3"),
     ({"citations": {"bibliography": [1]}}, "citations.bibliography: expected a path or a list of paths, got [1]"),
+    ({"citations": {"bibliography": []}}, "citations.bibliography: expected a path or a list of paths, got []"),
+    ({"citations": {"bibliography": " "}}, "citations.bibliography: expected a path or a list of paths, got [' ']"),
+    ({"citations": {"heading": "  "}}, "citations.heading: expected text, got '  '"),
+    ({"citations": {"site_page": 3}}, 'citations.site_page: expected a page path, or "" for none, got 3'),
+    ({"citations": {"bib_problems": "error"}}, "citations.bib_problems: expected one of warning, info; got 'error'"),
     (
         {"citations": {"colour": "red"}},
         "citations.colour: unknown setting; known settings: "
@@ -59,7 +83,17 @@ BAD = [
 def test_each_setting_names_file_key_and_what_it_accepts(raw, message):
     with pytest.raises(SettingsError) as error:
         load(raw, Path("."))
-    assert str(error.value) == f"mkdocs.yml: extra.project.{message}"
+    assert str(error.value) == f"mkdocs.yml: extra.project{'' if message.startswith(':') else '.'}{message}"
+
+
+def test_the_message_names_the_configuration_file_it_was_read_from():
+    with pytest.raises(SettingsError) as error:
+        load({"model": {"epochs": 0}}, Path("."), "site.yml")
+    assert str(error.value) == "site.yml: extra.project.model.epochs: expected a whole number from 1 to 200, got 0"
+
+
+def test_an_empty_section_means_its_defaults():
+    assert load({"data": None, "model": {}}, Path("/site")) == ProjectSettings(root=Path("/site"))
 
 
 def test_good_settings_are_read():

