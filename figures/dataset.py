@@ -9,7 +9,10 @@ recomputes nothing downstream (`figures.entries`, early cutoff).
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: a warm build that reads no array imports no NumPy
+    import numpy as np
 
 FILE = "digits.npz"  # x_train, y_train, x_holdout, y_holdout and, with a test set, x_test, y_test
 
