@@ -25,9 +25,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from explaining_machines.files import write_json_atomic
+from explaining_machines.files import write_bytes_atomic
 
-FORMAT = 1
+FORMAT = 2  # 2: a header line, then the entries
 
 
 def digest(*parts: Any) -> str:
@@ -46,33 +46,47 @@ def code_digest(modules: Iterable[ModuleType], libraries: Iterable[str] = ()) ->
     return state.hexdigest()
 
 
-def _checksum(entries: dict[str, Any]) -> str:
-    return digest(entries)
+def _checksum(body: bytes) -> str:
+    return hashlib.blake2b(body, digest_size=20).hexdigest()
 
 
 class Memo:
-    """One kind of per-page result: the last build's, and this build's."""
+    """One kind of per-page result: the last build's, and this build's.
+
+    The file is a header line (format, code digest, checksum) and the entries as JSON; the
+    checksum covers the entries' bytes as written, so checking it costs no second encoding.
+    """
 
     def __init__(self, path: Path, code: str) -> None:
         self.path = path
         self.code = code
         self._before: dict[str, Any] = {}
         self._now: dict[str, Any] = {}
+        self._changed = True  # nothing read yet: whatever this build keeps is new
 
     def load(self) -> str | None:
         """Read the last build's file; returns why it cannot be used, or None (also when there is none)."""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = self.path.read_bytes()
         except FileNotFoundError:
             return None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        except OSError as error:
             return f"cannot be read ({error.__class__.__name__}); its results are computed again"
-        if not isinstance(data, dict) or not isinstance(data.get("entries"), dict):
+        head, _, body = data.partition(b"\n")
+        try:
+            header = json.loads(head)
+            if not isinstance(header, dict) or header.get("format") != FORMAT:
+                return "is not a memo file; its results are computed again"
+            if header.get("sum") != _checksum(body):  # a changed byte must not change a page
+                return "does not match its checksum; its results are computed again"
+            entries = json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            return f"cannot be read ({error.__class__.__name__}); its results are computed again"
+        if not isinstance(entries, dict):
             return "is not a memo file; its results are computed again"
-        if data.get("sum") != _checksum(data["entries"]):  # a changed byte must not change a page
-            return "does not match its checksum; its results are computed again"
-        if data.get("code") == self.code:  # else the code that made them changed: nothing in it applies
-            self._before = data["entries"]
+        if header.get("code") == self.code:  # else the code that made them changed: nothing in it applies
+            self._before = entries
+            self._changed = False
         return None
 
     def key(self, *parts: Any) -> str:
@@ -91,13 +105,18 @@ class Memo:
     def put(self, key: str, value: Any) -> None:
         """Keep `value` (JSON-able) under `key`."""
         self._now[key] = value
+        self._changed = True
 
     def forget(self, key: str) -> None:
         """Drop a result its caller found unusable (a wrong shape), so it is not written back."""
-        self._now.pop(key, None)
+        if self._now.pop(key, None) is not None:
+            self._changed = True
 
     def save(self) -> None:
-        """Write this build's results (only this build's)."""
-        write_json_atomic(
-            self.path, {"code": self.code, "sum": _checksum(self._now), "entries": self._now}, indent=None
-        )
+        """Write this build's results (only this build's); a build that used exactly the last
+        build's results, no more and no fewer, leaves the file as it is."""
+        if not self._changed and self._now.keys() == self._before.keys():
+            return
+        body = json.dumps(self._now, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        header = json.dumps({"format": FORMAT, "code": self.code, "sum": _checksum(body)}).encode()
+        write_bytes_atomic(self.path, header + b"\n" + body)

@@ -53,9 +53,10 @@ def test_a_change_to_the_reading_code_reads_every_page_again(tmp_path):
     first = PageReads(tmp_path / "reads.json")
     first.put(PAGE, *read(PAGE)[1:])
     first.save()
-    data = json.loads((tmp_path / "reads.json").read_text())
-    data["code"] = "0" * 32
-    (tmp_path / "reads.json").write_text(json.dumps(data))
+    head, body = (tmp_path / "reads.json").read_text().split("\n", 1)
+    header = json.loads(head)
+    header["code"] = "0" * 32
+    (tmp_path / "reads.json").write_text(json.dumps(header) + "\n" + body)
     second = PageReads(tmp_path / "reads.json")
     assert second.load() is None and second.get(PAGE) is None
 
@@ -63,7 +64,8 @@ def test_a_change_to_the_reading_code_reads_every_page_again(tmp_path):
 @pytest.mark.parametrize(
     ("damage", "reason"),
     [
-        (lambda text: text[: len(text) // 2], "cannot be read (JSONDecodeError); its results are computed again"),
+        (lambda text: text[: len(text) // 2], "does not match its checksum; its results are computed again"),
+        (lambda text: text[:10], "cannot be read (JSONDecodeError); its results are computed again"),
         (lambda text: "[]", "is not a memo file; its results are computed again"),
         # one changed character inside a script's text keeps the JSON valid; the checksum catches it
         (

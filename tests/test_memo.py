@@ -1,0 +1,68 @@
+"""The per-page memo (`explaining_machines.memo`): keys, the file, what is trusted and what is written."""
+
+from __future__ import annotations
+
+import pytest
+
+from explaining_machines import memo
+
+
+def filled(path, code="c1", **entries) -> memo.Memo:
+    store = memo.Memo(path, code)
+    assert store.load() is None
+    for name, value in entries.items():
+        store.put(store.key(name), value)
+    store.save()
+    return store
+
+
+def test_a_key_covers_the_code_and_every_part():
+    one, other = memo.Memo(None, "c1"), memo.Memo(None, "c2")
+    assert one.key("page", {"a": 1, "b": 2}) == one.key("page", {"b": 2, "a": 1})  # a dict's order does not count
+    assert one.key("page") != other.key("page") and one.key("page") != one.key("page ")
+
+
+def test_results_come_back_in_the_next_build_and_only_those_used_are_kept(tmp_path):
+    filled(tmp_path / "m.json", a=[1, 2], b="two")
+    second = memo.Memo(tmp_path / "m.json", "c1")
+    assert second.load() is None
+    assert second.get(second.key("a")) == [1, 2]
+    second.save()  # b was not used by this build
+    third = memo.Memo(tmp_path / "m.json", "c1")
+    third.load()
+    assert third.get(third.key("a")) == [1, 2] and third.get(third.key("b")) is None
+
+
+def test_a_build_that_used_the_same_results_leaves_the_file_alone(tmp_path):
+    path = tmp_path / "m.json"
+    filled(path, a=1)
+    before = path.stat().st_mtime_ns, path.read_bytes()
+    again = memo.Memo(path, "c1")
+    again.load()
+    again.get(again.key("a"))
+    again.save()
+    assert (path.stat().st_mtime_ns, path.read_bytes()) == before
+
+
+def test_results_of_other_code_are_not_used(tmp_path):
+    filled(tmp_path / "m.json", a=1)
+    newer = memo.Memo(tmp_path / "m.json", "c2")
+    assert newer.load() is None and newer.get(newer.key("a")) is None
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (lambda data: data.replace(b"41", b"42"), "does not match its checksum; its results are computed again"),
+        (lambda data: data[:-3], "does not match its checksum; its results are computed again"),
+        (lambda data: b"[]\n" + data.split(b"\n", 1)[1], "is not a memo file; its results are computed again"),
+        (lambda data: b"\xff" + data, "cannot be read (UnicodeDecodeError); its results are computed again"),
+    ],
+)
+def test_a_damaged_file_is_set_aside_whole(tmp_path, damage, reason):
+    path = tmp_path / "m.json"
+    filled(path, a=41, b=7)
+    path.write_bytes(damage(path.read_bytes()))
+    store = memo.Memo(path, "c1")
+    assert store.load() == reason
+    assert store.get(store.key("a")) is None and store.get(store.key("b")) is None
