@@ -36,11 +36,13 @@ def digest(*parts: Any) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
 
-def code_digest(modules: Iterable[ModuleType], libraries: Iterable[str] = ()) -> str:
-    """A digest of the source of `modules` and the installed versions of `libraries`."""
+def code_digest(modules: Iterable[ModuleType | Path], libraries: Iterable[str] = ()) -> str:
+    """A digest of the source of `modules` (modules, or source files: a module not imported yet
+    need not be imported for its digest) and the installed versions of `libraries`."""
     state = hashlib.blake2b(f"format {FORMAT}".encode(), digest_size=16)
     for module in modules:
-        state.update(module.__name__.encode() + b"\0" + Path(module.__file__).read_bytes())
+        path = module if isinstance(module, Path) else Path(module.__file__)
+        state.update(path.name.encode() + b"\0" + path.read_bytes())
     for name in libraries:
         state.update(f"\0{name}=={importlib.metadata.version(name)}".encode())
     return state.hexdigest()
