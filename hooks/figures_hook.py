@@ -76,11 +76,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         raise PluginError(str(error)) from None
     for site_path, path in pages.site_files().items():
         files.append(File.generated(config, site_path, abs_src_path=str(path)))
-    made = {uri: File.generated(config, uri, content="") for uri in pages.provenance_paths()}
+    made = {uri: File.generated(config, uri, content="") for uri in pages.made.paths()}
     for uri, file in made.items():
         if uri != provenance.INDEX:  # reached from the section's index, not listed on every page's nav
             file.inclusion = InclusionLevel.NOT_IN_NAV
-    for uri, text in pages.provenance_files(lambda uri: made[uri].url).items():
+    for uri, text in pages.made.files(lambda uri: made[uri].url).items():
         made[uri].content_string = text
         files.append(made[uri])
     for uri, file in notebooks.items():

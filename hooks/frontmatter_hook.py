@@ -5,7 +5,8 @@ Events:
 * ``on_files`` (before Material's blog, priority -50, reads its posts) rejects front
   matter that is not valid YAML, which MkDocs would silently show as text, and blog
   posts whose date, authors, tags or categories Material would reject without a line
-  number, naming the file and line (`explaining_machines.source.frontmatter`).
+  number, naming the file and line (`explaining_machines.source.frontmatter`). A page
+  that passed with the same text and authors in the last build is not parsed again.
 * ``on_page_markdown`` honours ``toc: false`` by hiding Material's table of contents.
 """
 
@@ -13,29 +14,36 @@ from __future__ import annotations
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from explaining_machines.errors import located
 from explaining_machines.source import frontmatter
 
+log = get_plugin_logger("frontmatter")
+
 
 @event_priority(100)  # before Material's blog (priority -50) reads the posts
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     settings = config.extra["project"]
     posts_dir, authors = _blog(config)
+    store = frontmatter.checking_memo(settings.cache_path / "memo" / "frontmatter.json")
+    if problem := store.load():
+        log.info("%s %s", store.path, problem)
     for file in files.documentation_pages():
         if not file.src_uri.endswith(".md") or file.abs_src_path is None:
             continue
         raw = file.content_string
         where = settings.shown(file.abs_src_path)
         try:
-            meta = frontmatter.check_page(raw)
-            if posts_dir is not None and file.src_uri.startswith(posts_dir):
-                frontmatter.check_post(raw, meta, authors)
+            frontmatter.checked(raw, posts_dir is not None and file.src_uri.startswith(posts_dir), authors, store)
         except frontmatter.FrontMatterError as error:
             raise PluginError(str(located(where, error))) from None
+    try:
+        store.save()
+    except OSError as error:  # checked again next time; nothing is wrong
+        log.info("%s: not saved (%s)", store.path, error.strerror or error)
     return files
 
 

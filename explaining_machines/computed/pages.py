@@ -16,18 +16,19 @@ data under names that carry a hash of their bytes, and the stable addresses), an
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
-from collections.abc import Callable, Mapping
+import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from explaining_machines import computed, memo
-from explaining_machines.computed import code, provenance
+from explaining_machines.computed import provenance
+from explaining_machines.computed.making import BuildProvenance
 from explaining_machines.errors import SourceError, located
 from explaining_machines.pages import urls
 from explaining_machines.source import frontmatter, mdscan
-from figures import FigureError, Project, keys, values
+from figures import FigureError, Project, values
 from figures.cache import CacheError, Entry
 from figures.notebooks import NotebookError
 from figures.recipes import RecipeError
@@ -47,12 +48,12 @@ class FigurePages:
         self.published = project.published()  # stable site path -> figure step
         self.requests: list[tuple[str, int, str]] = []  # (page as shown, line of the tag, step it needs)
         self.entries: dict[str, Entry] = {}
-        # The provenance pages' code, highlighted, kept between builds by source and highlighter.
-        self.highlights = memo.Memo(project.settings.cache_path / "memo" / "highlighted.json",
-                                    memo.code_digest((code,), ("pygments",)))  # fmt: skip
-        problem = self.highlights.load()
+        self.made: BuildProvenance | None = None  # the provenance pages, once the entries are known
+        # Each page's tags and their rendering, kept between builds by what they depend on.
+        self.memo = memo.Memo(project.settings.cache_path / "memo" / "computed.json", _code())
+        problem = self.memo.load()
         if problem:
-            log.info("%s %s", self.highlights.path, problem)
+            log.info("%s %s", self.memo.path, problem)
 
     def where(self, path: str | os.PathLike[str]) -> str:
         """A source file as messages name it: relative to the folder of mkdocs.yml."""
@@ -66,6 +67,28 @@ class FigurePages:
         if "{%" not in raw:
             return
         project = self.project
+        figure_tags, value_tags = self._tags(where, raw)
+        for name, params, line in figure_tags:
+            try:
+                self.requests.append((where, line, project.figure_step(name, params)))
+            except (FigureError, RecipeError) as error:
+                raise SourceError(f"{where}:{line}: figure '{name}': {error}") from None
+        for name, line in value_tags:
+            try:
+                step = values.step_of(project, values.lookup(project, name))
+            except values.ValueNameError as error:
+                raise SourceError(f"{where}:{line}: {error}") from None
+            self.requests.append((where, line, step))
+
+    def _tags(self, where: str, raw: str) -> tuple[list, list]:
+        """The page's figure tags (name, parameters, line) and value tags (name, line), remembered by its text."""
+        key = self.memo.key("tags", where, raw)
+        found = self.memo.get(key)
+        try:
+            figures_found = [(str(name), dict(params), int(line)) for name, params, line in found["figures"]]
+            return figures_found, [(str(name), int(line)) for name, line in found["values"]]
+        except (TypeError, KeyError, ValueError):
+            self.memo.forget(key)
         first, body = frontmatter.body(raw)
         try:
             figure_tags = computed.find_figure_tags(body, first)
@@ -76,17 +99,12 @@ class FigurePages:
             raise located(where, error) from None
         except mdscan.ScanError as error:
             raise located(where, error.at(mdscan.LineIndex(body, first))) from None
-        for tag in figure_tags:
-            try:
-                self.requests.append((where, tag.line, project.figure_step(tag.name, tag.params)))
-            except (FigureError, RecipeError) as error:
-                raise SourceError(f"{where}:{tag.line}: figure '{tag.name}': {error}") from None
-        for tag in value_tags:
-            try:
-                step = values.step_of(project, values.lookup(project, tag.name))
-            except values.ValueNameError as error:
-                raise SourceError(f"{where}:{tag.line}: {error}") from None
-            self.requests.append((where, tag.line, step))
+        found = {
+            "figures": [[t.name, t.params, t.line] for t in figure_tags],
+            "values": [[t.name, t.line] for t in value_tags],
+        }
+        self.memo.put(key, found)
+        return [tuple(t) for t in found["figures"]], [tuple(t) for t in found["values"]]
 
     def compute(self, notebooks: Mapping[str, Path]) -> dict[str, Path]:
         """Every entry the pages and `notebooks` (source URI -> notebook file) need, computing what
@@ -108,6 +126,7 @@ class FigurePages:
             if located is None:
                 raise
             raise SourceError(located) from None
+        self.made = BuildProvenance(project, self.entries, self.log)
         return {uri: self.entries[step].path for uri, step in notebook_steps.items()}
 
     def _compute(self, wanted: list[str], notebook_steps: list[str]) -> dict[str, Entry]:
@@ -160,9 +179,27 @@ class FigurePages:
         return found
 
     def render(self, where: str, src_uri: str, raw: str, markdown: str) -> str:
-        """The Markdown of page `src_uri` with its figure and value tags replaced; `raw` is its source."""
+        """The Markdown of page `src_uri` with its figure and value tags replaced; `raw` is its source.
+
+        Remembered by the page's Markdown and the entries it shows (each step's key and the
+        digest of what it holds): a warm build renders no unchanged page's tags again.
+        """
         if "{%" not in markdown:
             return markdown
+        steps = sorted({step for page, _, step in self.requests if page == where})
+        if not steps or any(step not in self.entries for step in steps):
+            return self._render(where, src_uri, raw, markdown)  # a page made during the build: it fails there
+        shown = [[step, self.entries[step].key, self.entries[step].output_digest] for step in steps]
+        key = self.memo.key("render", where, src_uri, frontmatter.body_first_line(raw), markdown, shown)
+        found = self.memo.get(key)
+        if isinstance(found, str):
+            return found
+        self.memo.forget(key)
+        rendered = self._render(where, src_uri, raw, markdown)
+        self.memo.put(key, rendered)
+        return rendered
+
+    def _render(self, where: str, src_uri: str, raw: str, markdown: str) -> str:
         project = self.project
         first = frontmatter.body_first_line(raw)
         anchors: dict[str, int] = {}
@@ -193,97 +230,25 @@ class FigurePages:
                 raise SourceError(f"{where}:{tag.line}: {error}") from None
         return computed.replace_values(markdown, numbers)
 
-    @functools.cached_property
-    def _steps_behind(self) -> dict[str, provenance.StepPage]:
-        return self._gather()
-
-    def provenance_pages(self) -> dict[str, provenance.StepPage]:
-        """The provenance page of every step behind this build's figures and values (not notebooks,
-        which are pages of their own), by step name."""
-        return self._steps_behind
-
-    def _gather(self) -> dict[str, provenance.StepPage]:
-        project = self.project
-        steps = [s for s in self.entries if not s.startswith("notebook:")]
-        for step in list(steps):
-            steps += project.ancestors(step)
-        pages = {}
-        for step in dict.fromkeys(steps):
-            entry = self.entries.get(step) or project.used.get(step) or project.status(step)[0]
-            if entry is None:
-                continue
-            node = project.graph[step]
-            if step.startswith("figure:"):
-                module = node.params["recipe"]
-                source = entry.file("recipe.py").read_text(encoding="utf-8")  # the code that drew it
-            else:
-                module = node.compute.split(":")[0]
-                source = _module_source(module)
-            pages[step] = provenance.StepPage(
-                step=step,
-                record=entry.record,
-                inputs=tuple(node.inputs),
-                module=module,
-                source=source,
-                modules=tuple(entry.record.get("code", {})),
-                summary=_summary(step, entry),
-            )
-        return pages
-
-    def provenance_paths(self) -> list[str]:
-        """The source paths of this build's provenance pages, the section's index first (none without figures)."""
-        pages = self.provenance_pages()
-        if not pages:
-            return []
-        return [
-            provenance.INDEX,
-            provenance.SHARED,
-            *(provenance.page_path(s, p.record["key"]) for s, p in pages.items()),
-        ]
-
-    def provenance_files(self, url_of: Callable[[str], str]) -> dict[str, str]:
-        """The Markdown of every provenance page, of the shared code and of the section's index, by source path.
-
-        `url_of` gives the site URL of a page by its source path (known once the files exist).
-        """
-        pages = self.provenance_pages()
-        if not pages:
-            return {}
-
-        def linker(here: str):
-            return lambda step: urls.relative(
-                url_of(provenance.page_path(step, pages[step].record["key"])), url_of(here)
-            )
-
-        texts = {}
-        for step, page in pages.items():
-            here = provenance.page_path(step, page.record["key"])
-            texts[here] = provenance.step_page(page, pages, linker(here), self._code)
-        main = {page.module for page in pages.values()}
-        shared = sorted({m for page in pages.values() for m in page.modules if m not in main})
-        texts[provenance.INDEX] = provenance.index_page(pages, linker(provenance.INDEX), shared)
-        texts[provenance.SHARED] = provenance.shared_page({m: _module_source(m) for m in shared}, self._code)
-        return texts
-
-    def _code(self, source: str) -> str:
-        """The placeholder of `source`, with its highlighting from the memo (or made and kept there)."""
-        key = self.highlights.key(source) if self.highlights is not None else None
-        found = self.highlights.get(key) if key is not None else None
-        if not isinstance(found, str):
-            found = computed.highlighted_python(source)
-            if key is not None:
-                self.highlights.put(key, found)
-        return computed.code_placeholder(source, found)
-
     def finish(self) -> None:
-        """Record in the cache's manifest which entries this build used, and keep the highlighted code."""
-        if self.highlights is not None:
-            try:
-                self.highlights.save()
-            except OSError as error:  # highlighted again next time; the site is right
-                self.log.info("%s: not saved (%s)", self.highlights.path, error.strerror or error)
+        """Record in the cache's manifest which entries this build used; keep the memos."""
+        if self.made is not None:
+            self.made.finish()
+        try:
+            self.memo.save()
+        except OSError as error:  # done again next time; the site is right
+            self.log.info("%s: not saved (%s)", self.memo.path, error.strerror or error)
         if self.entries:
             self.project.cache.write_manifest({**self.project.used, **self.entries})
+
+
+def _code() -> str:
+    """The code a page's tags and their rendering come from: this package's, the scanner's, the
+    values' formats, the arguments' reader and the relative links'."""
+    from explaining_machines import arguments
+    from explaining_machines.computed import tags
+
+    return memo.code_digest((sys.modules[__name__], tags, provenance, mdscan, frontmatter, arguments, urls, values))
 
 
 def _hashed(name: str, entry: Entry, file: str) -> str:
@@ -328,31 +293,3 @@ def _view(project: Project, step: str, entry: Entry, src_uri: str) -> computed.F
         made_page=urls.relative(provenance.page_path(step, entry.key), src_uri),
         downloads=downloads,
     )
-
-
-def _module_source(module: str) -> str:
-    """The source of a module of the figures package, as this build runs it."""
-    return keys.module_path(module).read_text(encoding="utf-8")
-
-
-def _summary(step: str, entry: Entry) -> str:
-    """One line on what a step is, from what its entry recorded."""
-    meta, params = entry.meta, entry.record.get("params", {})
-    if step == "dataset":
-        train, holdout = meta.get("train", 0), meta.get("holdout", 0)
-        return f"{meta.get('source')} MNIST: {train:,} training and {holdout:,} held-out digits."
-    if step == "model":
-        return (
-            f"A small convolutional network, {params.get('epochs')} epochs (seed {params.get('seed')}): "
-            f"{100 * meta.get('holdout_accuracy', 0):.1f}% right on {meta.get('holdout_digits', 0):,} held-out digits."
-        )
-    if step == "predictions":
-        return "The model's logits for every held-out digit."
-    if step == "forest":
-        return f"A random forest of {meta.get('trees')} trees and its two feature importances."
-    if step.startswith(("shap[", "lime[")):
-        method = "SHAP values (DeepExplainer)" if step.startswith("shap[") else "A LIME explanation over SLIC segments"
-        return f"{method} of test digit {meta.get('index')}, a {meta.get('label')}."
-    if step.startswith("figure:"):
-        return f"The figure, drawn in both palettes, from {meta.get('provenance', 'its inputs')}."
-    return ""

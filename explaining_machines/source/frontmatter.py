@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from explaining_machines import memo
 from explaining_machines.errors import LocatedError
 
 # The same delimiters MkDocs uses (mkdocs.utils.meta.YAML_RE).
@@ -68,6 +70,24 @@ def check_page(raw: str) -> dict[str, Any]:
     if not isinstance(toc, bool):
         raise FrontMatterError(key_line(raw, "toc"), f"'toc' must be true or false, got {toc!r}")
     return meta
+
+
+def checked(raw: str, is_post: bool, authors: set[str] | None, store: memo.Memo | None = None) -> None:
+    """`check_page`, and `check_post` for a post; with `store`, a page checked before with the
+    same text and authors (and the same code) is not parsed again. Only pages that pass are kept."""
+    key = store.key(raw, is_post, sorted(authors) if authors is not None else None) if store is not None else None
+    if key is not None and store.get(key) is True:
+        return
+    meta = check_page(raw)
+    if is_post:
+        check_post(raw, meta, authors)
+    if key is not None:
+        store.put(key, True)
+
+
+def checking_memo(path: Path) -> memo.Memo:
+    """The memo of pages whose front matter passed, keyed by this module's code and PyYAML's version."""
+    return memo.Memo(path, memo.code_digest((sys.modules[__name__],), ("PyYAML", "mkdocs-material")))
 
 
 def key_line(raw: str, key: str) -> int | None:
