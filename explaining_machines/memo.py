@@ -31,9 +31,21 @@ FORMAT = 2  # 2: a header line, then the entries
 
 
 def digest(*parts: Any) -> str:
-    """A digest of JSON-able `parts` (the order of a dict's keys does not count)."""
-    text = json.dumps(parts, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+    """A digest of JSON-able `parts` (the order of a dict's keys does not count).
+
+    Text is hashed as its bytes, with its length before it; anything else as canonical JSON.
+    Keys cover whole pages of HTML and Markdown: encoding those as JSON first would cost
+    more than the hash.
+    """
+    state = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        if isinstance(part, str):
+            data = part.encode("utf-8", "surrogatepass")
+            state.update(b"s%d:" % len(data) + data)
+        else:
+            data = json.dumps(part, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+            state.update(b"j%d:" % len(data) + data.encode("utf-8", "surrogatepass"))
+    return state.hexdigest()
 
 
 def code_digest(modules: Iterable[ModuleType | Path], libraries: Iterable[str] = ()) -> str:

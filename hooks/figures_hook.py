@@ -6,8 +6,7 @@ pages and gives MkDocs the files it names.
 Events:
 
 * ``on_config`` opens the figure project (`figures`) from the validated settings,
-  checks the stable addresses of ``figures.publish`` and adds `computed.CodeExtension`,
-  which puts each recipe's highlighted source into its "How this figure was made" block.
+  and checks the stable addresses of ``figures.publish``.
 * ``on_serve`` watches the ``figures`` package, so that editing a recipe rebuilds the site.
 * ``on_files`` (before mkdocs-jupyter, which must wrap the executed notebook, not its
   source) reads every page's ``{% figure %}`` and ``{% value %}`` tags, failing with page
@@ -15,7 +14,12 @@ Events:
   processes, so a warm build never loads it) and adds each figure's files with
   ``File.generated``; nothing is written into docs/.
 * ``on_page_markdown`` (before citations, so captions may cite) replaces the tags.
-* ``on_post_build`` writes the cache manifest and drops per-build state.
+  It adds the index of the provenance pages ("How it was made") as a page.
+* ``on_post_page`` (at -90: after the hooks that change a page's HTML, before the policy)
+  keeps the provenance index's finished HTML.
+* ``on_post_build`` cuts the provenance step pages from that HTML and writes them (the
+  policy and the link check, at -110, reach them as every other HTML file), writes the
+  cache manifest and drops per-build state.
 """
 
 from __future__ import annotations
@@ -25,11 +29,10 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 import figures
-from explaining_machines import computed
 from explaining_machines.computed import provenance
 from explaining_machines.computed.pages import FAILURES, FigurePages
 from explaining_machines.errors import SourceError
@@ -53,8 +56,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         base = snippets.get("base_path", ["."])
         base = [base] if isinstance(base, str) else list(base)
         snippets["base_path"] = [str(Path(figures.__file__).resolve().parent.parent), *base]
-    if not any(isinstance(extension, computed.CodeExtension) for extension in config.markdown_extensions):
-        config.markdown_extensions.append(computed.CodeExtension())  # pages and blog excerpts alike
     return config
 
 
@@ -76,13 +77,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         raise PluginError(str(error)) from None
     for site_path, path in pages.site_files().items():
         files.append(File.generated(config, site_path, abs_src_path=str(path)))
-    made = {uri: File.generated(config, uri, content="") for uri in pages.made.paths()}
-    for uri, file in made.items():
-        if uri != provenance.INDEX:  # reached from the section's index, not listed on every page's nav
-            file.inclusion = InclusionLevel.NOT_IN_NAV
-    for uri, text in pages.made.files(lambda uri: made[uri].url).items():
-        made[uri].content_string = text
-        files.append(made[uri])
+    index = pages.made.index()
+    if index is not None:  # the step pages are cut from its HTML once it is rendered (on_post_build)
+        files.append(File.generated(config, provenance.INDEX, content=index))
     for uri, file in notebooks.items():
         files.remove(file)
         # A plain File rooted in the entry, not File.generated: mkdocs-jupyter wraps it and
@@ -103,9 +100,24 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         raise PluginError(str(error)) from None
 
 
+@event_priority(-90)  # after the hooks that change the HTML (head tags, links), before the policy (-100)
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    if _pages is not None and page.file.src_uri == provenance.INDEX:
+        _pages.shell = (output, page.canonical_url or "")
+    return output
+
+
 def on_post_build(config: MkDocsConfig) -> None:
     global _pages
     try:
+        if _pages is not None and _pages.shell is not None:
+            site, base = Path(config.site_dir), config.site_url or ""
+            try:
+                made = _pages.made.shell_pages(*_pages.shell, lambda path: base + path)
+            except ValueError as error:
+                raise PluginError(f"{provenance.INDEX}: {error}; the provenance pages cannot be made") from None
+            for path, text in made.items():
+                (site / path).write_text(text, encoding="utf-8")
         if _pages is not None:
             _pages.finish()
     except CacheError as error:

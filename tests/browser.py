@@ -163,6 +163,10 @@ def switch_palette(page) -> str:
     before = page.evaluate("() => document.body.getAttribute('data-md-color-scheme')")
     page.locator("form[data-md-component=palette] label:visible").click()
     page.wait_for_function(f"() => document.body.getAttribute('data-md-color-scheme') !== '{before}'")
+    # The pointer leaves the toggle (its tooltip fades out), and colours end their transitions
+    # (Material's are 125-250 ms): a check of contrast reads the palette, not a frame between.
+    page.mouse.move(0, page.viewport_size["height"] - 1 if page.viewport_size else 0)
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
     return page.evaluate("() => document.body.getAttribute('data-md-color-scheme')")
 
 

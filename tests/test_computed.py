@@ -106,7 +106,7 @@ def test_every_figure_says_how_it_was_made_with_its_data(computed):
         assert len(rows) > 10 and all(len(row) == len(rows[0]) for row in rows)
         # Its provenance page: the record and the recipe's source, highlighted, whole, as the file the build ran.
         (made,) = set(re.findall(r'href="(how-it-was-made/[^"#]+)"', block))
-        provenance = (computed / "site" / made / "index.html").read_text()
+        provenance = (computed / "site" / made).read_text()
         assert "<td>key</td>" in provenance and 'id="chain"' in provenance
         recipe = re.search(r"The code: <code>figures\.recipes\.(\w+)</code>", provenance)[1]
         code = re.search(

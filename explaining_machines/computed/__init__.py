@@ -10,7 +10,7 @@
 The names of `tags` are importable from here. Imports nothing from MkDocs.
 """
 
-from explaining_machines.computed.code import CodeExtension, code_placeholder, highlighted_python
+from explaining_machines.computed.code import highlighted_python
 from explaining_machines.computed.tags import (
     PAGE_ARGUMENTS,
     Download,
@@ -28,7 +28,7 @@ from explaining_machines.computed.tags import (
 )
 
 __all__ = [
-    "PAGE_ARGUMENTS", "CodeExtension", "Download", "FigureTag", "FigureView", "TagError", "ValueTag",
-    "code_placeholder", "find_figure_tags", "find_value_tags", "highlighted_python", "how_made", "indent_of",
+    "PAGE_ARGUMENTS", "Download", "FigureTag", "FigureView", "TagError", "ValueTag",
+    "find_figure_tags", "find_value_tags", "highlighted_python", "how_made", "indent_of",
     "render_figure", "replace_figures", "replace_values",
 ]  # fmt: skip

@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping
 
 from explaining_machines import computed, memo
 from explaining_machines.computed import code, provenance
-from explaining_machines.pages import urls
 from figures import Project, keys
 from figures.cache import Entry
 
@@ -63,50 +62,40 @@ class BuildProvenance:
             )
         return pages
 
-    def paths(self) -> list[str]:
-        """The source paths of this build's provenance pages, the section's index first (none without figures)."""
+    def index(self) -> str | None:
+        """The Markdown of the section's index page (`provenance.INDEX`), or None without figures."""
         pages = self.pages
         if not pages:
-            return []
-        return [
-            provenance.INDEX,
-            provenance.SHARED,
-            *(provenance.page_path(s, p.record["key"]) for s, p in pages.items()),
-        ]
+            return None
+        return provenance.index_page(pages, self._shared())
 
-    def files(self, url_of: Callable[[str], str]) -> dict[str, str]:
-        """The Markdown of every provenance page, of the shared code and of the section's index, by source path.
-
-        `url_of` gives the site URL of a page by its source path (known once the files exist).
-        """
+    def shell_pages(self, shell: str, shell_url: str, url_of: Callable[[str], str]) -> dict[str, str]:
+        """Every step's page and the shared code, cut from `shell`, the index page's finished HTML
+        served at the absolute `shell_url`; by site path. `url_of` gives a site path's absolute URL."""
         pages = self.pages
-        if not pages:
-            return {}
-
-        def linker(here: str):
-            return lambda step: urls.relative(
-                url_of(provenance.page_path(step, pages[step].record["key"])), url_of(here)
-            )
-
-        texts = {}
+        found = {}
         for step, page in pages.items():
-            here = provenance.page_path(step, page.record["key"])
-            texts[here] = provenance.step_page(page, pages, linker(here), self._code)
-        main = {page.module for page in pages.values()}
-        shared = sorted({m for page in pages.values() for m in page.modules if m not in main})
-        texts[provenance.INDEX] = provenance.index_page(pages, linker(provenance.INDEX), shared)
-        texts[provenance.SHARED] = provenance.shared_page({m: _module_source(m) for m in shared}, self._code)
-        return texts
+            path = provenance.page_path(step, page.record["key"])
+            found[path] = provenance.from_shell(
+                shell, shell_url, provenance.step_page(page, pages, self._code), url_of(path)
+            )
+        shared = provenance.shared_page({m: _module_source(m) for m in self._shared()}, self._code)
+        found[provenance.SHARED] = provenance.from_shell(shell, shell_url, shared, url_of(provenance.SHARED))
+        return found
+
+    def _shared(self) -> list[str]:
+        """The modules the steps' keys cover that compute no step themselves (shown on the shared page)."""
+        main = {page.module for page in self.pages.values()}
+        return sorted({m for page in self.pages.values() for m in page.modules if m not in main})
 
     def _code(self, source: str) -> str:
-        """The placeholder of `source`, with its highlighting from the memo (or made and kept there)."""
-        key = self.highlights.key(source) if self.highlights is not None else None
-        found = self.highlights.get(key) if key is not None else None
+        """`source` highlighted, from the memo (or highlighted and kept there)."""
+        key = self.highlights.key(source)
+        found = self.highlights.get(key)
         if not isinstance(found, str):
             found = computed.highlighted_python(source)
-            if key is not None:
-                self.highlights.put(key, found)
-        return computed.code_placeholder(source, found)
+            self.highlights.put(key, found)
+        return found
 
     def finish(self) -> None:
         """Keep the highlighted code for the next build."""

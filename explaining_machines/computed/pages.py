@@ -49,6 +49,7 @@ class FigurePages:
         self.requests: list[tuple[str, int, str]] = []  # (page as shown, line of the tag, step it needs)
         self.entries: dict[str, Entry] = {}
         self.made: BuildProvenance | None = None  # the provenance pages, once the entries are known
+        self.shell: tuple[str, str] | None = None  # the index page's finished HTML and its URL
         # Each page's tags and their rendering, kept between builds by what they depend on.
         self.memo = memo.Memo(project.settings.cache_path / "memo" / "computed.json", _code())
         problem = self.memo.load()
@@ -290,6 +291,8 @@ def _view(project: Project, step: str, entry: Entry, src_uri: str) -> computed.F
         name=params["name"],
         params={name: params[name] for name in recipe.parameters},
         provenance=meta["provenance"],
-        made_page=urls.relative(provenance.page_path(step, entry.key), src_uri),
+        # From the site's root: the page is no source file the engine resolves links to, and
+        # root paths are made relative to each page that shows them (blog excerpts too).
+        made_page="/" + provenance.page_path(step, entry.key),
         downloads=downloads,
     )

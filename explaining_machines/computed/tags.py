@@ -134,7 +134,7 @@ class FigureView:
     name: str
     params: dict[str, Any]
     provenance: str = ""  # the same line, in the making-of block
-    made_page: str = ""  # the figure's provenance page, relative to the page's source file
+    made_page: str = ""  # the figure's provenance page, from the site's root (/how-it-was-made/...)
     downloads: Sequence[Download] = ()
 
 
@@ -184,9 +184,10 @@ def how_made(view: FigureView) -> list[str]:
             f'[{html.escape(d.label)}]({d.url}){{ download="{_attr(d.filename)}" }}' for d in view.downloads
         )
         lines.append(f"The data behind it: {links}.")
+    page = html.escape(view.made_page, quote=True)
     lines += [
-        f"[The recipe's code and what its computation recorded]({view.made_page}), "
-        f"[the chain from the data]({view.made_page}#chain).",
+        f'<a href="{page}">The recipe\'s code and what its computation recorded</a>, '
+        f'<a href="{page}#chain">the chain from the data</a>.',
         "",
         "</details>",
     ]
