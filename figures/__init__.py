@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml_env_tag import construct_env_tag
 
 from explaining_machines.settings import ProjectSettings, SettingsError, load
 from figures.errors import FigureError
@@ -37,10 +38,16 @@ __all__ = ["FigureError", "Project", "SettingsError", "open_project", "read_conf
 
 
 class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml without executing its ``!!python/name`` and ``!ENV`` tags."""
+    """Reads mkdocs.yml without executing its ``!!python/name`` tags; ``!ENV`` as MkDocs reads it.
+
+    ``!ENV`` is read by the library MkDocs reads it with (pyyaml-env-tag), so that
+    ``remote_cache.write: !ENV [FIGURES_REMOTE_WRITE, false]`` means the same to
+    ``python -m figures`` as to the build.
+    """
 
 
 _TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+_TolerantLoader.add_constructor("!ENV", construct_env_tag)
 
 
 def read_config(config_file: Path) -> tuple[ProjectSettings, Path]:

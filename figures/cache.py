@@ -10,7 +10,12 @@ the record; a mismatch (corruption, truncation, a foreign file) is reported and 
 entry is recomputed.
 
 `Cache.obtain` is the one protocol every step goes through: look up, lock, look
-again (another build may have finished it meanwhile), report damage, compute, store.
+again (another build may have finished it meanwhile), ask the remote cache if there is
+one (`figures.remote`: downloaded into a temporary folder, verified, then published by
+the same rename as a computed entry), report damage, compute, store, and upload when
+this build may write to the remote. `Cache.fetch` is the same protocol up to the remote,
+for a step whose key is known but whose inputs need no computing (the build asks the
+remote level by level, before it starts any worker).
 One lock per key (a file lock, released by the OS if the process dies) lets two
 builds share a cache: the second waits, then finds the entry ready. No pickle
 anywhere: records are JSON, arrays ``.npz`` written by `save_arrays` and read by
@@ -35,7 +40,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from filelock import FileLock
 
@@ -55,6 +60,18 @@ STALE_TEMPORARY = 3600  # seconds after which a temporary folder can only be a k
 
 class CacheError(FigureError):
     """The cache folder cannot be used (for example, it is not writable)."""
+
+
+class RemoteStore(Protocol):
+    """What the cache asks of a remote cache (`figures.remote.Remote`)."""
+
+    write: bool
+
+    def may_hold(self, kind: str, key: str) -> bool: ...
+
+    def download(self, step: str, kind: str, key: str, folder: Path, log: logging.Logger) -> dict | None: ...
+
+    def upload(self, entry: Entry, log: logging.Logger) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -108,9 +125,10 @@ def save_arrays(path: Path, **arrays: Any) -> None:
 class Cache:
     """The cache folder; see the module docstring for its layout."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, remote: RemoteStore | None = None) -> None:
         self.root = root
         self.digests = Digests(root / MEMO)
+        self.remote = remote
 
     def entry_dir(self, kind: str, key: str) -> Path:
         return self.root / kind.replace(":", "-") / key
@@ -139,6 +157,9 @@ class Cache:
             if entry is not None:
                 log.info("%s: cached (%s), computed by a concurrent build", step, key[:12])
                 return entry
+            entry = self._pull(step, kind, key, log)
+            if entry is not None:
+                return entry
             if self.entry_dir(kind, key).is_dir():  # there, but it failed its checks
                 # Info, not a warning: the output will be right, and a deploy built with --strict
                 # after restoring a truncated cache must not fail for it.
@@ -148,7 +169,28 @@ class Cache:
             self.sweep_temporaries(kind)
             entry = self.store(step, kind, key, compute, {**describe, "reason": reason})
             log.info("%s: computed in %.1f s", step, entry.record["seconds"])
+            if self.remote is not None and self.remote.write:
+                self.remote.upload(entry, log)
             return entry
+
+    def fetch(self, step: str, kind: str, key: str, log: logging.Logger) -> Entry | None:
+        """The entry of `key` from the remote cache, verified and published here; None if it is not to be had."""
+        if self.remote is None or not self.remote.may_hold(kind, key):
+            return None
+        with self.lock(kind, key):
+            entry, _ = self.lookup(step, kind, key)  # another build may have fetched it meanwhile
+            return entry if entry is not None else self._pull(step, kind, key, log)
+
+    def _pull(self, step: str, kind: str, key: str, log: logging.Logger) -> Entry | None:
+        """Download, verify and publish a remote entry; call it holding the key's lock."""
+        if self.remote is None or not self.remote.may_hold(kind, key):
+            return None
+        if self._publish(kind, key, lambda tmp: self.remote.download(step, kind, key, tmp, log)) is None:
+            return None
+        entry, why = self.lookup(step, kind, key)  # hashed once more, as every entry a build reads
+        if entry is None:
+            log.warning("%s: the entry fetched from the remote cache is unusable: %s", step, why)
+        return entry
 
     def lookup(self, step: str, kind: str, key: str) -> tuple[Entry | None, str]:
         """The verified entry, or None and the reason it cannot be used."""
@@ -191,10 +233,8 @@ class Cache:
 
         Call it holding the key's lock (`obtain` does).
         """
-        final = self.entry_dir(kind, key)
-        self._ensure_writable(final.parent)
-        tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{key[:12]}-", dir=final.parent))
-        try:
+
+        def fill(tmp: Path) -> dict[str, Any]:
             began, started = time.time(), time.perf_counter()
             meta = compute(tmp)
             seconds = time.perf_counter() - started
@@ -216,13 +256,32 @@ class Cache:
                 "kind": kind,
             }
             write_json_atomic(tmp / RECORD, record)
+            return record
+
+        record = self._publish(kind, key, fill)
+        return Entry(step, key, self.entry_dir(kind, key), record)
+
+    def _publish(self, kind: str, key: str, fill: Callable[[Path], dict[str, Any] | None]) -> dict[str, Any] | None:
+        """Have `fill` write an entry into a temporary folder, then rename it into place; its record.
+
+        `fill` returns the record it wrote, or None for nothing to publish (the folder goes).
+        A failure or a kill before the rename leaves no entry, only a temporary folder.
+        """
+        final = self.entry_dir(kind, key)
+        self._ensure_writable(final.parent)
+        tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{key[:12]}-", dir=final.parent))
+        try:
+            record = fill(tmp)
+            if record is None:
+                shutil.rmtree(tmp, ignore_errors=True)
+                return None
             if final.exists():  # a corrupt entry being replaced, or one another build finished
                 shutil.rmtree(final, ignore_errors=True)
             os.replace(tmp, final)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        return Entry(step, key, final, record)
+        return record
 
     def sweep_temporaries(self, kind: str, max_age_seconds: float = STALE_TEMPORARY) -> int:
         """Remove the temporary folders of `kind` that killed builds left; returns how many.

@@ -16,6 +16,11 @@ may well be cached. Keys and verified entries are remembered for the build (one
 `Entries` per `figures.graph.Project`): no key is computed twice, no entry verified
 twice. What is not known yet is not remembered, so a step asked again after its inputs
 were computed (by this process or by a worker) is looked up afresh.
+
+A step whose key is known and whose entry is not here is asked of the remote cache
+(`figures.cache.Cache.fetch`), once per key: its entry, once fetched, makes the keys
+of the steps after it known, so a build with a warm remote fetches the whole graph
+this way and starts no worker.
 """
 
 from __future__ import annotations
@@ -91,7 +96,10 @@ class Entries:
             first = tuple(step for step in schedule.ancestors(self.project.graph, name) if self._first(step))
             return State(None, f"waits for {', '.join(first)}", first)
         key, described = made
-        entry, reason = self.cache.lookup(name, self.project.graph[name].kind, key)
+        kind = self.project.graph[name].kind
+        entry, reason = self.cache.lookup(name, kind, key)
+        if entry is None:  # the remote cache, if any: so a whole graph is fetched level by level
+            entry = self.cache.fetch(name, kind, key, self.log)
         if entry is not None:
             self.used[name] = entry
             return State(entry)

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from explaining_machines.settings import ProjectSettings
-from figures import data, publish, recipes, schedule, steps, targets
+from figures import data, publish, recipes, remote, schedule, steps, targets
 from figures.cache import Cache, Entry
 from figures.entries import Entries, State
 from figures.errors import FigureError
@@ -61,7 +61,7 @@ class Project:
             self.graph = steps.base(self.settings)
         except data.DataError as error:
             raise FigureError(str(error)) from None
-        self.cache = Cache(self.settings.cache_path)
+        self.cache = Cache(self.settings.cache_path, remote.open_remote(self.settings.remote_cache))
         self.entries = Entries(self)
         self.recipes = recipes.discover()
         for name in self.recipes:

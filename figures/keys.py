@@ -6,7 +6,9 @@ imports, transitively; their syntax trees are hashed, so comments do not count),
 the output digests of its input entries (what they hold, not how they were made:
 `figures.cache.Entry.output_digest`, the early cutoff of `figures.entries`), the hash
 of any data file it reads, and the versions of the libraries that shape numbers and
-pixels. Nothing else: not the time, not the cache folder, not other steps' parameters.
+pixels, with the Python version and the platform (operating system and processor: a
+shared remote cache must not hand an ARM laptop a model trained on x86 as if it were
+its own). Nothing else: not the time, not the cache folder, not other steps' parameters.
 
 Computing a key imports nothing heavy; it reads source files and package metadata.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import platform
 import sys
 from collections.abc import Callable
 from functools import lru_cache
@@ -57,6 +60,7 @@ def library_versions() -> dict[str, str]:
         else:
             versions[name] = "absent"
     versions["python"] = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    versions["platform"] = f"{sys.platform}-{platform.machine().lower()}"
     return versions
 
 
@@ -82,8 +86,11 @@ def module_path(module: str) -> Path:
 
 # The cache's own machinery: it stores and verifies results but never shapes one, and
 # the record format has its own version number. Editing it must not retrain the model.
-# The errors module too: an error class carries a message and makes no entry.
-INFRASTRUCTURE = frozenset({f"{PACKAGE}.cache", f"{PACKAGE}.keys", f"{PACKAGE}.digests", f"{PACKAGE}.errors"})
+# The errors module too: an error class carries a message and makes no entry; and the
+# remote cache, which moves entries and checks them, as the local one does.
+INFRASTRUCTURE = frozenset(
+    {f"{PACKAGE}.cache", f"{PACKAGE}.keys", f"{PACKAGE}.digests", f"{PACKAGE}.errors", f"{PACKAGE}.remote"}
+)
 
 
 def _is_module(name: str) -> bool:
@@ -180,8 +187,17 @@ def make_key(
         "data": dict(sorted((data_hashes or {}).items())),
         "libraries": library_versions(),
     }
+    return key_of(described), described
+
+
+def key_of(described: dict[str, Any]) -> str:
+    """The key a description hashes to: how `make_key` makes a key, and how a remote record is checked."""
     blob = json.dumps(described, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(blob.encode()).hexdigest()[:32], described
+    return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+
+# The parts of a description (`make_key`) that a record keeps as they are; its "step" is the kind.
+DESCRIBED = ("params", "code", "inputs", "data", "libraries")
 
 
 def explain_difference(old: dict[str, Any], new: dict[str, Any]) -> str:

@@ -16,12 +16,18 @@ from __future__ import annotations
 
 import os
 
+from figures import remote
+
 ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore"}
 
 
 def child_environment() -> dict[str, str]:
-    """This process's environment with `ENVIRONMENT` on top: for a child that may import TensorFlow."""
-    return {**os.environ, **ENVIRONMENT}
+    """This process's environment with `ENVIRONMENT` on top: for a child that may import TensorFlow.
+
+    A remote cache this process found failing is named too, so that the child does not
+    wait for it again (`figures.remote.child_environment`).
+    """
+    return {**os.environ, **ENVIRONMENT, **remote.child_environment()}
 
 
 def keras():

@@ -58,10 +58,10 @@ BAD = [
     (["model"], ": expected a mapping, got list"),
     (
         {"modl": {}},
-        "modl: unknown setting (did you mean 'model'?); known settings: cache_dir, citations, data, figures, model",
+        "modl: unknown setting (did you mean 'model'?); known settings: cache_dir, citations, data, figures, model, remote_cache",
     ),
     ({"cache_dir": ""}, "cache_dir: expected a folder path, got ''"),
-    ({"speed": 3}, "speed: unknown setting; known settings: cache_dir, citations, data, figures, model"),
+    ({"speed": 3}, "speed: unknown setting; known settings: cache_dir, citations, data, figures, model, remote_cache"),
     ({"citations": {"style": "fancy"}}, "citations.style: expected one of numbered, plain, unsrt, alpha; got 'fancy'"),
     ({"citations": {"labels": "names"}}, "citations.labels: expected one of number, author-year; got 'names'"),
     ({"citations": {"heading": 3}}, "citations.heading: expected text, got 3"),
@@ -71,6 +71,23 @@ BAD = [
     ({"citations": {"heading": "  "}}, "citations.heading: expected text, got '  '"),
     ({"citations": {"site_page": 3}}, 'citations.site_page: expected a page path, or "" for none, got 3'),
     ({"citations": {"bib_problems": "error"}}, "citations.bib_problems: expected one of warning, info; got 'error'"),
+    (
+        {"remote_cache": {"url": "https://example.org/cache"}},
+        "remote_cache.url: expected an object store URL: s3://bucket/prefix (also gs://, az://, file:///path), "
+        "got 'https://example.org/cache'",
+    ),
+    (
+        {"remote_cache": {"url": ""}},
+        "remote_cache.url: expected an object store URL: s3://bucket/prefix (also gs://, az://, file:///path), "
+        "got ''",
+    ),
+    ({"remote_cache": {"write": "yes"}}, "remote_cache.write: expected true or false, got 'yes'"),
+    ({"remote_cache": {"write": None}}, "remote_cache.write: expected true or false, got None"),
+    ({"remote_cache": {"timeout": 0}}, "remote_cache.timeout: expected a whole number from 1 to 600, got 0"),
+    (
+        {"remote_cache": {"bucket": "b"}},
+        "remote_cache.bucket: unknown setting; known settings: timeout, url, write",
+    ),
     (
         {"citations": {"colour": "red"}},
         "citations.colour: unknown setting; known settings: "
@@ -117,7 +134,27 @@ def test_the_schema_lists_every_setting_with_what_it_accepts():
     rows = {key: accepts for key, accepts, _, _ in schema()}
     assert rows["extra.project.model.epochs"] == "a whole number from 1 to 200"
     assert rows["extra.project.citations.style"] == "one of numbered, plain, unsrt, alpha"
-    assert len(rows) == 22  # cache_dir, 6 citation, 5 data, 5 model and 5 figure settings
+    assert rows["extra.project.remote_cache.write"] == "true or false"
+    assert len(rows) == 25  # cache_dir, 6 citation, 5 data, 5 model, 5 figure and 3 remote cache settings
+
+
+def test_a_remote_cache_is_read():
+    raw = {"remote_cache": {"url": "s3://team-bucket/explaining-machines", "write": True}}
+    remote = load(raw, Path("/site")).remote_cache
+    assert (remote.url, remote.write, remote.timeout) == ("s3://team-bucket/explaining-machines", True, 30)
+    assert load(None, Path("/site")).remote_cache.url is None  # no remote by default
+
+
+def test_env_tags_mean_to_python_m_figures_what_they_mean_to_mkdocs(tmp_path, monkeypatch):
+    from figures import read_config
+
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: x\nextra:\n  project:\n    remote_cache:\n      url: s3://b/p\n"
+        "      write: !ENV [FIGURES_TEST_WRITE, false]\n"
+    )
+    assert read_config(tmp_path / "mkdocs.yml")[0].remote_cache.write is False
+    monkeypatch.setenv("FIGURES_TEST_WRITE", "true")
+    assert read_config(tmp_path / "mkdocs.yml")[0].remote_cache.write is True
 
 
 def test_the_readme_lists_every_setting_with_what_it_accepts():
