@@ -235,7 +235,9 @@ class Remote:
         if theirs == entry.output_digest:
             return "present"
         differ = problem or "files differ: " + ", ".join(
-            sorted(n for n, a in entry.record["files"].items() if record["files"].get(n, {}).get("sha256") != a["sha256"])
+            sorted(
+                n for n, a in entry.record["files"].items() if record["files"].get(n, {}).get("sha256") != a["sha256"]
+            )
             or ["the recorded numbers"]
         )
         log.warning(

@@ -78,8 +78,7 @@ BAD = [
     ),
     (
         {"remote_cache": {"url": ""}},
-        "remote_cache.url: expected an object store URL: s3://bucket/prefix (also gs://, az://, file:///path), "
-        "got ''",
+        "remote_cache.url: expected an object store URL: s3://bucket/prefix (also gs://, az://, file:///path), got ''",
     ),
     ({"remote_cache": {"write": "yes"}}, "remote_cache.write: expected true or false, got 'yes'"),
     ({"remote_cache": {"write": None}}, "remote_cache.write: expected true or false, got None"),
