@@ -120,7 +120,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         self.wfile.write(data)
 
-    do_GET = do_PUT = do_HEAD = do_POST = do_DELETE = _any
+    do_GET = do_PUT = do_HEAD = do_POST = do_DELETE = _any  # noqa: N815 (http.server's names)
 
 
 class _FaultyServer(http.server.ThreadingHTTPServer):

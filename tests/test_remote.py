@@ -260,7 +260,8 @@ def test_a_killed_download_leaves_nothing_a_later_build_would_take(s3, bucket, t
         from explaining_machines.settings import RemoteCacheSettings
         from figures.cache import Cache
         from figures.remote import open_remote
-        cache = Cache(Path({str(tmp_path / "b")!r}), open_remote(RemoteCacheSettings(url="s3://{bucket}/site", timeout=60)))
+        remote = open_remote(RemoteCacheSettings(url="s3://{bucket}/site", timeout=60))
+        cache = Cache(Path({str(tmp_path / "b")!r}), remote)
         cache.fetch("shap[digit=3]", "shap", {first.key!r}, logging.getLogger())
     """)
     with faulty(s3, "stall", hang=60) as (server, url):

@@ -58,7 +58,8 @@ BAD = [
     (["model"], ": expected a mapping, got list"),
     (
         {"modl": {}},
-        "modl: unknown setting (did you mean 'model'?); known settings: cache_dir, citations, data, figures, model, remote_cache",
+        "modl: unknown setting (did you mean 'model'?); known settings: "
+        "cache_dir, citations, data, figures, model, remote_cache",
     ),
     ({"cache_dir": ""}, "cache_dir: expected a folder path, got ''"),
     ({"speed": 3}, "speed: unknown setting; known settings: cache_dir, citations, data, figures, model, remote_cache"),
