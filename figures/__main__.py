@@ -6,13 +6,18 @@ Commands:
   why TARGET           for each step behind a target: cached, why it would be computed, or what it waits for
   values               every number a post can state with {% value %}, and its current value
   clean                empty the cache; ``--unused`` keeps what the last build used
+  pull [TARGET ...]    fetch from the remote cache what the site uses (before ``mkdocs serve`` on a new machine)
+  push                 upload the entries the last builds used to the remote cache (create-only)
+  remote               list what the remote cache holds; ``--delete KIND/KEY`` removes a refused entry
 
 A target is a figure with its parameters, written as in a ``{% figure %}`` tag
 (``shap-digit digit=3 index=2``), a step (``model``, ``notebook:notebooks/x.ipynb``),
 or a step name as the log shows it (``figure:shap-digit[digit=3]``); `figures.targets`
 reads them. A step's key is known only once every entry upstream of it exists
 (`figures.entries`), so ``list`` and ``why`` say ``waits for model`` for a step behind
-a missing entry rather than guess whether it will be recomputed.
+a missing entry rather than guess whether it will be recomputed. ``list``, ``why``,
+``values`` and ``clean`` report on the local cache; ``build`` and ``pull`` ask the remote
+cache for what it lacks (`figures.sharing`).
 
 The MkDocs hook runs ``build --json --lifeline`` in child processes when something
 must be computed (`figures.workers`): each log line is then one JSON object, so the
@@ -30,7 +35,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from figures import FigureError, Project, SettingsError, open_project, values, workers
+from figures import FigureError, Project, SettingsError, open_project, sharing, values, workers
 from figures.model import SelectionError
 
 
@@ -65,6 +70,11 @@ def main(argv: list[str] | None = None) -> int:
     why.add_argument("target", nargs="+", metavar="TARGET")
     clean = commands.add_parser("clean", help="delete cache entries")
     clean.add_argument("--unused", action="store_true", help="keep the entries the last build used")
+    pull = commands.add_parser("pull", help="fetch what the site uses from the remote cache")
+    pull.add_argument("targets", nargs="*", metavar="TARGET", help="only these (and what they need)")
+    commands.add_parser("push", help="upload the entries the last builds used to the remote cache")
+    remote = commands.add_parser("remote", help="list the remote cache's entries")
+    remote.add_argument("--delete", metavar="KIND/KEY", help="delete an entry (one a build refused)")
     args = parser.parse_args(argv)
     if args.lifeline:
         workers.watch_parent()
@@ -95,6 +105,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     project = open_project(args.config)
+    if args.command == "pull":
+        return sharing.pull(project, args.targets)
+    if args.command == "push":
+        return sharing.push(project)
+    if args.command == "remote":
+        return sharing.listing(project, args.delete)
+    if args.command != "build":
+        project.cache.remote = None  # they report on this machine's cache, and fetch nothing
     if args.command == "list":
         for step in list(project.graph):
             print(f"{step:40} {_shown(project, step, 'to compute')}")

@@ -89,7 +89,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _any(self) -> None:
         mode = self.server.mode
         self.server.requests += 1
-        if mode == "500":
+        if mode == "500" or (self.server.failing and self.server.failing in self.path):
             self.send_response(500)
             self.send_header("Content-Length", "0")
             self.end_headers()
@@ -129,13 +129,17 @@ class _FaultyServer(http.server.ThreadingHTTPServer):
     upstream = 0
     hang = 30.0
     requests = 0
+    failing = ""  # in forward mode, answer 500 for paths holding this
 
 
 @contextmanager
-def faulty(s3: S3, mode: str, hang: float = 30.0):
-    """A server on loopback in front of `s3` that fails in `mode`: forward, 500, hang, cut, stall; its URL."""
+def faulty(s3: S3, mode: str, hang: float = 30.0, failing: str = ""):
+    """A server on loopback in front of `s3` that fails in `mode`: forward, 500, hang, cut, stall; its URL.
+
+    `failing`: forward, but answer 500 for every path that holds it (a server that fails mid-build).
+    """
     server = _FaultyServer(("127.0.0.1", 0), _Handler)
-    server.mode, server.upstream, server.hang = mode, s3.port, hang
+    server.mode, server.upstream, server.hang, server.failing = mode, s3.port, hang, failing
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -276,3 +276,65 @@ def test_a_killed_download_leaves_nothing_a_later_build_would_take(s3, bucket, t
     later = Cache(tmp_path / "b")
     assert later.lookup("shap[digit=3]", "shap", first.key)[0] is None
     assert files_of(obtain(Cache(tmp_path / "b", open_remote(settings(bucket))), compute=never)) == files_of(first)
+
+
+# ------------------------------------------------------------------ the commands
+
+
+def checkout(tmp_path, name: str, bucket: str, write: bool = False):
+    """A site folder with its own cache, sharing the bucket; its mkdocs.yml."""
+    folder = tmp_path / name
+    folder.mkdir()
+    config = folder / "mkdocs.yml"
+    config.write_text(
+        "site_name: x\nextra:\n  project:\n    cache_dir: cache\n"
+        f"    remote_cache:\n      url: s3://{bucket}/site\n      write: {str(write).lower()}\n      timeout: 5\n"
+    )
+    return config
+
+
+def run(config, *args) -> int:
+    from figures.__main__ import main
+
+    return main(["--config", str(config), *args])
+
+
+def test_pull_fetches_level_by_level_and_push_uploads_what_the_last_build_used(s3, bucket, tmp_path, capsys):
+    a = checkout(tmp_path, "a", bucket, write=True)
+    assert run(a, "build", "dataset") == 0  # computed and uploaded
+    assert len(s3.objects(bucket)) > 1
+    capsys.readouterr()
+
+    b = checkout(tmp_path, "b", bucket)
+    assert run(b, "pull") == 0
+    out = capsys.readouterr().out
+    assert f"pulled 1 entries (" in out and f"from s3://{bucket}/site; 0 were here already; " in out
+    assert "not on the remote" in out  # the model and the forest: a build computes them
+    assert run(b, "pull", "dataset") == 0
+    out = capsys.readouterr().out
+    assert "pulled 0 entries (0 B)" in out and "; 1 were here already; " in out
+
+    c = checkout(tmp_path, "c", s3.bucket())  # another bucket, empty
+    assert run(c, "push") == 1 and "no readable manifest.json (run a build first)" in capsys.readouterr().out
+    assert run(c, "build", "dataset") == 0 and run(c, "push") == 0
+    assert "pushed 1 entries (" in capsys.readouterr().out
+
+
+def test_remote_lists_the_entries_and_deletes_one(s3, bucket, tmp_path, capsys):
+    a = checkout(tmp_path, "a", bucket, write=True)
+    assert run(a, "build", "dataset") == 0
+    capsys.readouterr()
+    assert run(a, "remote") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("dataset/") and lines[0].endswith("used by the last build here")
+    assert lines[1].startswith(f"1 entries, 1 files (") and lines[1].endswith(f"at s3://{bucket}/site")
+    kind_key = lines[0].split()[0]
+    assert run(a, "remote", "--delete", kind_key) == 0
+    assert capsys.readouterr().out == f"deleted v1/entries/{kind_key}.json\n"
+    assert run(a, "remote", "--delete", kind_key) == 1
+
+
+def test_without_a_remote_the_commands_say_what_to_set(tmp_path, capsys):
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n")
+    assert run(tmp_path / "mkdocs.yml", "pull") == 1
+    assert "no remote cache: set extra.project.remote_cache.url in mkdocs.yml" in capsys.readouterr().out
