@@ -24,6 +24,10 @@ from figures.remote import Remote, human_bytes
 log = logging.getLogger("figures")
 
 
+def _entries(count: int) -> str:
+    return f"{count} {'entry' if count == 1 else 'entries'}"
+
+
 def _remote(project: Project) -> Remote:
     remote = project.cache.remote
     if remote is None:
@@ -61,8 +65,8 @@ def pull(project: Project, names: list[str]) -> int:
                 tally["waits" if state.waits_for else "missing"] += 1
     _reachable(remote)
     print(
-        f"pulled {tally['fetched']} entries ({human_bytes(remote.bytes_down)}) from {remote.url}; "
-        f"{tally['here']} were here already; {tally['missing']} not on the remote, "
+        f"pulled {_entries(tally['fetched'])} ({human_bytes(remote.bytes_down)}) from {remote.url}; "
+        f"{tally['here']} here already; {tally['missing']} not on the remote, "
         f"{tally['waits']} more after them (a build computes those)"
     )
     return 0
@@ -101,8 +105,8 @@ def push(project: Project) -> int:
             tally[remote.upload(entry, log)] += 1
     _reachable(remote)
     print(
-        f"pushed {tally['uploaded']} entries ({human_bytes(remote.bytes_up)}) to {remote.url}; "
-        f"{tally['present']} were there already; {tally['differs']} differ from the remote's (kept: create-only); "
+        f"pushed {_entries(tally['uploaded'])} ({human_bytes(remote.bytes_up)}) to {remote.url}; "
+        f"{tally['present']} there already; {tally['differs']} differ from the remote's (kept: create-only); "
         f"{tally['unusable']} unusable here"
     )
     return 0
@@ -125,5 +129,5 @@ def listing(project: Project, delete: str | None) -> int:
         mark = "used by the last build here" if r["key"] in used else here
         print(f"{r['kind'] + '/' + r['key']:70} {r['modified']:%Y-%m-%d %H:%M}  {mark}".rstrip())
     count, size = remote.files_size()
-    print(f"{len(records)} entries, {count} files ({human_bytes(size)}) at {remote.url}")
+    print(f"{_entries(len(records))}, {count} file{'' if count == 1 else 's'} ({human_bytes(size)}) at {remote.url}")
     return 0

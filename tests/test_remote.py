@@ -308,16 +308,16 @@ def test_pull_fetches_level_by_level_and_push_uploads_what_the_last_build_used(s
     b = checkout(tmp_path, "b", bucket)
     assert run(b, "pull") == 0
     out = capsys.readouterr().out
-    assert f"pulled 1 entries (" in out and f"from s3://{bucket}/site; 0 were here already; " in out
+    assert "pulled 1 entry (" in out and f"from s3://{bucket}/site; 0 here already; " in out
     assert "not on the remote" in out  # the model and the forest: a build computes them
     assert run(b, "pull", "dataset") == 0
     out = capsys.readouterr().out
-    assert "pulled 0 entries (0 B)" in out and "; 1 were here already; " in out
+    assert "pulled 0 entries (0 B)" in out and "; 1 here already; " in out
 
     c = checkout(tmp_path, "c", s3.bucket())  # another bucket, empty
     assert run(c, "push") == 1 and "no readable manifest.json (run a build first)" in capsys.readouterr().out
     assert run(c, "build", "dataset") == 0 and run(c, "push") == 0
-    assert "pushed 1 entries (" in capsys.readouterr().out
+    assert "pushed 1 entry (" in capsys.readouterr().out
 
 
 def test_remote_lists_the_entries_and_deletes_one(s3, bucket, tmp_path, capsys):
@@ -327,7 +327,7 @@ def test_remote_lists_the_entries_and_deletes_one(s3, bucket, tmp_path, capsys):
     assert run(a, "remote") == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 and lines[0].startswith("dataset/") and lines[0].endswith("used by the last build here")
-    assert lines[1].startswith(f"1 entries, 1 files (") and lines[1].endswith(f"at s3://{bucket}/site")
+    assert lines[1].startswith("1 entry, 1 file (") and lines[1].endswith(f"at s3://{bucket}/site")
     kind_key = lines[0].split()[0]
     assert run(a, "remote", "--delete", kind_key) == 0
     assert capsys.readouterr().out == f"deleted v1/entries/{kind_key}.json\n"
