@@ -142,7 +142,7 @@ class RemoteCacheSettings:
         doc="the remote cache; credentials, region and endpoint come from the AWS_* (GOOGLE_*, AZURE_*) variables",
     )
     write: bool = setting(False, doc="upload computed entries (only the publishing job on main: see the trust model)")
-    timeout: int = setting(30, minimum=1, maximum=600, doc="seconds a request may take, retries included")
+    timeout: int = setting(30, minimum=1, maximum=600, doc="seconds a request may take (a failing remote: about twice)")
 
 
 @dataclass(frozen=True)
