@@ -14,7 +14,9 @@ Where things are:
   `figures.workers` (child processes), `figures.runtime` (TensorFlow's environment);
 * the cache: `figures.keys` (what a key covers), `figures.entries` (keys chained on
   inputs' outputs, lookups, computing), `figures.cache` (entries on disk),
-  `figures.digests` (file digests remembered between builds);
+  `figures.digests` (file digests remembered between builds); the shared cache:
+  `figures.remote` (an object store, create-only), `figures.records` (what a remote
+  record must be), `figures.sharing` (``pull``, ``push``, ``remote``);
 * the computations: `figures.data` and `figures.dataset` (the digits), `figures.model`,
   `figures.shap_values`, `figures.lime_segments`, `figures.forest`, `figures.notebooks`;
 * the figures: `figures.recipes` (one module per figure), `figures.render`,

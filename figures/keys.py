@@ -89,7 +89,7 @@ def module_path(module: str) -> Path:
 # The errors module too: an error class carries a message and makes no entry; and the
 # remote cache, which moves entries and checks them, as the local one does.
 INFRASTRUCTURE = frozenset(
-    {f"{PACKAGE}.cache", f"{PACKAGE}.keys", f"{PACKAGE}.digests", f"{PACKAGE}.errors", f"{PACKAGE}.remote"}
+    {f"{PACKAGE}.{name}" for name in ("cache", "keys", "digests", "errors", "remote", "records")}
 )
 
 

@@ -33,15 +33,14 @@ import hashlib
 import json
 import logging
 import os
-import re
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from figures import keys
-from figures.cache import FORMAT, RECORD, Entry
+from figures.cache import RECORD, Entry
 from figures.errors import FigureError
+from figures.records import SHA256, check_record
 
 if TYPE_CHECKING:
     from explaining_machines.settings import RemoteCacheSettings
@@ -49,7 +48,6 @@ if TYPE_CHECKING:
 VERSION = "v1"
 DOWN = "FIGURES_REMOTE_DOWN"  # set for worker processes once the build found the remote failing
 CHUNK = 1 << 20
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 _down: dict[str, str] = {}  # url -> why this process stopped using it (read by `child_environment`)
 
 
@@ -160,7 +158,8 @@ class Remote:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 got = self._get_file(about["sha256"], path)
                 if got is None:
-                    return self._refuse(step, kind, key, Refusal(f"{name} is missing from the remote"), log)
+                    missing = Refusal(f"{name} is missing from the remote", files=frozenset([about["sha256"]]))
+                    return self._refuse(step, kind, key, missing, log)
                 digest, size = got
                 moved += size
                 if digest != about["sha256"] or size != about["size"]:
@@ -204,9 +203,11 @@ class Remote:
         kind, key = entry.record.get("kind", entry.path.parent.name), entry.key
         refusal = self.refused.get((kind, key))
         try:
+            ours = {about["sha256"] for about in entry.record["files"].values()}
+            repairs = refusal is not None and bool(refusal.files & ours)  # files it found damaged or missing
             if refusal is None or not refusal.record:
                 existing = self._get(self.record_path(kind, key))
-                if existing is not None and (refusal is None or not refusal.files):
+                if existing is not None and not repairs:
                     return self._compare(entry, existing, log)
             moved = 0
             for name, about in entry.record["files"].items():
@@ -279,7 +280,7 @@ class Remote:
             return gone
         try:
             files = json.loads(raw).get("files", {})
-            digests = [about["sha256"] for about in files.values() if _SHA256.fullmatch(str(about.get("sha256")))]
+            digests = [about["sha256"] for about in files.values() if SHA256.fullmatch(str(about.get("sha256")))]
         except (ValueError, AttributeError, TypeError):
             digests = []
         for digest in digests:
@@ -351,36 +352,6 @@ class Remote:
             return [meta for batch in obstore.list(self.store, prefix) for meta in batch]
         except Exception as error:
             raise RemoteError(_first_line(error)) from None
-
-
-def check_record(raw: bytes, kind: str, key: str) -> tuple[dict[str, Any] | None, str]:
-    """A remote record, if it is one for `key`: (record, "") or (None, what is wrong with it).
-
-    Its description must hash to `key` (so it says what was computed, and it is what was
-    asked for), and every file name must stay inside the entry's folder.
-    """
-    try:
-        record = json.loads(raw)
-    except ValueError:
-        return None, "its record.json is not JSON"
-    if not isinstance(record, dict) or record.get("format") != FORMAT:
-        return None, "its record.json is of another format"
-    if record.get("key") != key or record.get("kind") != kind:
-        return None, "its record.json belongs to another entry"
-    if keys.key_of({"step": kind, **{part: record.get(part) for part in keys.DESCRIBED}}) != key:
-        return None, "its record.json describes another computation than its key"
-    files = record.get("files")
-    if not isinstance(files, dict) or not files:
-        return None, "its record.json lists no files"
-    for name, about in files.items():
-        parts = PurePosixPath(name).parts
-        if not parts or name.startswith("/") or "\\" in name or any(p in ("..", ".", "") for p in parts):
-            return None, f"its record.json names a file outside the entry ({name!r})"
-        if name == RECORD or not isinstance(about, dict) or not _SHA256.fullmatch(str(about.get("sha256"))):
-            return None, f"its record.json gives {name!r} no digest"
-        if not isinstance(about.get("size"), int) or about["size"] < 0:
-            return None, f"its record.json gives {name!r} no size"
-    return record, ""
 
 
 def human_bytes(size: int) -> str:

@@ -19,7 +19,8 @@ from s3server import S3, closed_port, faulty
 from explaining_machines.settings import RemoteCacheSettings
 from figures import keys, remote
 from figures.cache import Cache
-from figures.remote import check_record, open_remote
+from figures.records import check_record
+from figures.remote import open_remote
 
 log = logging.getLogger("figures.test")
 
