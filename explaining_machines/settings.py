@@ -5,10 +5,11 @@ default, its bounds or allowed values, and a line of help. `load` checks a raw
 mapping against the schema and returns `ProjectSettings`; anything wrong raises
 `SettingsError` with one message style::
 
-    mkdocs.yml: extra.project.model.epochs: expected a whole number from 1 to 200, got 0
+    mkdocs.yml:12: extra.project.model.epochs: expected a whole number from 1 to 200, got 0
 
-The MkDocs hook and ``python -m figures`` read the settings through this module, so
-they cannot disagree. Imports nothing from MkDocs.
+(the line where the key is written, when `load` is given the file's text). The MkDocs
+hook and ``python -m figures`` read the settings through this module, so they cannot
+disagree. Imports nothing from MkDocs.
 """
 
 from __future__ import annotations
@@ -166,13 +167,43 @@ class ProjectSettings:
         return os.path.relpath(path, self.root)
 
 
-def load(raw: Any, root: Path, source: str = "mkdocs.yml") -> ProjectSettings:
-    """Validate the raw ``extra.project`` mapping (None: all defaults) against the schema."""
+def load(raw: Any, root: Path, source: str = "mkdocs.yml", text: str | None = None) -> ProjectSettings:
+    """Validate the raw ``extra.project`` mapping (None: all defaults) against the schema.
+
+    With `text`, the configuration file's text, a message names the line of the key.
+    """
     try:
         values = _section(ProjectSettings, {} if raw is None else raw, PREFIX)
     except SettingsError as error:
-        raise SettingsError(f"{source}: {error}") from None
+        raise SettingsError(f"{where(source, text, str(error).split(':')[0])}: {error}") from None
     return ProjectSettings(root=root, **values)
+
+
+def where(source: str, text: str | None, key: str) -> str:
+    """``mkdocs.yml:12`` for the line that writes `key` (``extra.project.model.epochs``), or as near as
+    it gets (the innermost key written); ``mkdocs.yml`` without the text or a key found."""
+    line = _line_of(text, key) if text is not None else None
+    return f"{source}:{line}" if line else source
+
+
+def _line_of(text: str, key: str) -> int | None:
+    import yaml  # composing only: no tag is constructed, so ``!ENV`` and ``!!python/name`` are no matter
+
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for part in key.split("."):
+        if not isinstance(node, yaml.MappingNode):
+            break
+        for name, value in node.value:
+            if isinstance(name, yaml.ScalarNode) and name.value == part:
+                line, node = name.start_mark.line + 1, value
+                break
+        else:
+            break
+    return line
 
 
 def schema(cls: type = ProjectSettings, prefix: str = PREFIX) -> list[tuple[str, str, Any, str]]:
@@ -232,7 +263,7 @@ def _check(value: Any, kind: Any, rule: typing.Mapping[str, Any], key: str) -> A
     if kind is str or optional:
         if not isinstance(value, str) or not (value.strip() or rule.get("empty")):
             raise SettingsError(f"{key}: expected {accepts}, got {value!r}")
-        if rule.get("prefixes") and not value.startswith(rule["prefixes"]):
+        if rule.get("prefixes") and not any(value.startswith(p) and value[len(p) :] for p in rule["prefixes"]):
             raise SettingsError(f"{key}: expected {accepts}, got {value!r}")
         return value
     if typing.get_origin(kind) is tuple:

@@ -87,7 +87,7 @@ def open_remote(settings: RemoteCacheSettings) -> Remote | None:
     try:
         store = from_url(url, **options)
     except Exception as error:  # obstore raises its own classes and ValueError for a URL it cannot use
-        raise RemoteError(f"remote_cache.url {url}: {_first_line(error)}") from None
+        raise RemoteError(f"extra.project.remote_cache.url: cannot open {url}: {_first_line(error)}") from None
     remote = Remote(url, settings.write, store)
     _down.pop(url, None)  # a new build tries again (mkdocs serve keeps this module)
     inherited = json.loads(os.environ.get(DOWN) or "{}")

@@ -22,7 +22,8 @@ from explaining_machines.settings import SettingsError, load
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     path = Path(config.config_file_path).resolve()
     try:
-        config.extra["project"] = load(config.extra.get("project"), path.parent, path.name)
+        text = path.read_text(encoding="utf-8")  # for the line of a wrong key
+        config.extra["project"] = load(config.extra.get("project"), path.parent, path.name, text)
     except SettingsError as error:
         raise PluginError(str(error)) from None
     return config

@@ -109,6 +109,37 @@ def test_the_message_names_the_configuration_file_it_was_read_from():
     assert str(error.value) == "site.yml: extra.project.model.epochs: expected a whole number from 1 to 200, got 0"
 
 
+def test_with_the_file_s_text_the_message_names_the_line_of_the_key():
+    text = "site_name: x\nextra:\n  project:\n    model:\n      seed: 1\n      epochs: 0\n"
+    with pytest.raises(SettingsError) as error:
+        load({"model": {"seed": 1, "epochs": 0}}, Path("."), "mkdocs.yml", text)
+    assert str(error.value) == "mkdocs.yml:6: extra.project.model.epochs: expected a whole number from 1 to 200, got 0"
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "shown"),
+    [
+        # an unknown key is on its own line; `!ENV` and other tags do not stop the look-up
+        (
+            "extra:\n  project:\n    remote_cache:\n      url: !ENV X\n      writ: true\n",
+            {"remote_cache": {"writ": 1}},
+            "mkdocs.yml:5: extra.project.remote_cache.writ: unknown setting",
+        ),
+        (
+            "extra:\n  project:\n    remote_cache:\n      url: s3://\n",
+            {"remote_cache": {"url": "s3://"}},
+            "mkdocs.yml:4: extra.project.remote_cache.url: expected an object store URL",
+        ),
+        ("extra: {project: {model: {epochs: 0}}}\n", {"model": {"epochs": 0}}, "mkdocs.yml:1: extra.project.model"),
+        ("extra: [unclosed\n", {"model": {"epochs": 0}}, "mkdocs.yml: extra.project.model.epochs"),
+    ],
+)
+def test_the_line_is_that_of_the_innermost_key_written(text, raw, shown):
+    with pytest.raises(SettingsError) as error:
+        load(raw, Path("."), "mkdocs.yml", text)
+    assert str(error.value).startswith(shown)
+
+
 def test_an_empty_section_means_its_defaults():
     assert load({"data": None, "model": {}}, Path("/site")) == ProjectSettings(root=Path("/site"))
 

@@ -137,7 +137,7 @@ def test_bad_page_fails_with_place(small_site):
     [
         (  # the settings hook (every message of the schema: tests/test_settings.py)
             "    model:\n      epochs: many\n",
-            "mkdocs.yml: extra.project.model.epochs: expected a whole number from 1 to 200, got 'many'",
+            "mkdocs.yml:33: extra.project.model.epochs: expected a whole number from 1 to 200, got 'many'",
         ),
         ("    data:\n      source: idx\n      path: nowhere\n", "nowhere: folder not found"),  # the figures hook
     ],
