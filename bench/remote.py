@@ -12,7 +12,11 @@ twice into a temporary folder (no cache) and times, one after the other:
    everything comes from the bucket; with the bytes it downloaded (the files and
    records of the entries it published). Its processes find a ``tensorflow`` on
    PYTHONPATH that raises on import: the build would fail if it computed anything;
-3. warm: the same build again on B, everything in its local cache.
+3. warm: the same build again on B, everything in its local cache;
+4. machine C, another fresh checkout: ``python -m figures pull`` alone (the fetch, timed
+   apart from the build), then its first build, which finds every entry local but
+   starts without the per-page memos and mkdocs-jupyter's conversion cache that a
+   warm build has: the difference between 2 and 3 that is not the download.
 
 The site is the real one (its mkdocs.yml reads the remote from ``FIGURES_REMOTE_URL``
 and ``FIGURES_REMOTE_WRITE``). Loopback has no network latency: a real bucket adds a
@@ -26,6 +30,7 @@ import argparse
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -55,8 +60,8 @@ def main() -> int:
     os.environ["FIGURES_REMOTE_URL"] = f"s3://{bucket}/explaining-machines"
     work = Path(tempfile.mkdtemp(prefix="bench-remote-"))
     try:
-        a, b = work / "a", work / "b"
-        for site in (a, b):
+        a, b, c = work / "a", work / "b", work / "c"
+        for site in (a, b, c):
             site.mkdir()
             copy_sources(site, None)
         os.environ["FIGURES_REMOTE_WRITE"] = "true"
@@ -69,10 +74,19 @@ def main() -> int:
         remote, _ = build(b)
         entries, size = downloaded(b / ".figures-cache")
         warm, _ = build(b)
+        started = time.perf_counter()
+        pulled = subprocess.run([sys.executable, "-m", "figures", "pull"], cwd=c, capture_output=True, text=True)
+        pull_seconds = time.perf_counter() - started
+        if pulled.returncode != 0:
+            sys.exit(f"bench: pull failed:\n{pulled.stdout}{pulled.stderr}")
+        after_pull, _ = build(c)
         results = {
             "cold_seconds": round(cold, 1),
             "from_remote_seconds": round(remote, 1),
             "warm_seconds": round(warm, 1),
+            "pull_seconds": round(pull_seconds, 1),
+            "pull_summary": pulled.stdout.strip().splitlines()[-1],
+            "first_build_after_pull_seconds": round(after_pull, 1),
             "entries_fetched": entries,
             "bytes_downloaded": size,
             "bucket_objects": len(objects),
@@ -96,6 +110,8 @@ def main() -> int:
         "TensorFlow unimportable)"
     )
     print(f"warm build                           {results['warm_seconds']:7.1f} s")
+    print(f"python -m figures pull, fresh checkout {results['pull_seconds']:5.1f} s   ({results['pull_summary']})")
+    print(f"its first build, every entry local   {results['first_build_after_pull_seconds']:7.1f} s")
     print(f"bucket: {results['bucket_objects']} objects, {results['bucket_bytes'] / 1e6:.1f} MB; "
           f"same figures: {results['same_figures']}")  # fmt: skip
     out = ROOT / "bench" / "results" / f"remote-{time.strftime('%Y%m%dT%H%M%S')}.json"

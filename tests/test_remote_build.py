@@ -126,6 +126,8 @@ def test_a_flipped_byte_in_a_remote_figure_is_refused_and_the_figure_is_right_an
             f"figure-shap-digit/{key}"
         ) in done.stdout
         assert figures_of(c) == figures_of(a)
+        after = s3.objects(bucket)  # it computed the figure, and may not write: the bucket is as it was
+        assert after.keys() == objects.keys() and after[f"site/v1/files/{light}"] == bytes(damaged)
     finally:
         s3.put(bucket, f"site/v1/files/{light}", objects[f"site/v1/files/{light}"])
 
