@@ -103,6 +103,15 @@ def test_an_entry_computed_by_a_writer_is_fetched_whole_into_an_empty_cache(s3, 
     assert [p.name for p in second.path.parent.iterdir()] == [key]  # no temporary folder left
 
 
+def test_a_damaged_local_entry_is_replaced_by_the_remote_one(s3, bucket, tmp_path, caplog):
+    first = obtain(machine(tmp_path, "a", bucket, write=True))
+    (first.path / "values.npz").write_bytes(b"damaged")
+    caplog.set_level(logging.INFO)
+    again = obtain(machine(tmp_path, "a", bucket), compute=never)
+    assert again.file("values.npz").read_bytes() == b"\x93NUMPY fixed" * 50
+    assert f"from the remote cache ({first.key[:12]}" in caplog.text
+
+
 def test_a_build_that_may_not_write_uploads_nothing(s3, bucket, tmp_path):
     obtain(machine(tmp_path, "a", bucket, write=False))
     assert s3.objects(bucket) == {}
