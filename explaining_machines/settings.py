@@ -20,6 +20,7 @@ from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
+from explaining_machines import yamllines
 from explaining_machines.errors import close_matches
 
 PREFIX = "extra.project"
@@ -132,11 +133,16 @@ class ProjectSettings:
     """All of ``extra.project``, validated. `root` is the folder of mkdocs.yml."""
 
     root: Path = field(metadata={"internal": True})
+    source: str = field(default="mkdocs.yml", metadata={"internal": True})  # its file name, in messages
     cache_dir: str = setting(".figures-cache", accepts="a folder path", doc="the cache folder, relative to mkdocs.yml")
     citations: CitationSettings = field(default_factory=CitationSettings)
     data: DataSettings = field(default_factory=DataSettings)
     model: ModelSettings = field(default_factory=ModelSettings)
     figures: FigureSettings = field(default_factory=FigureSettings)
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / self.source
 
     @property
     def cache_path(self) -> Path:
@@ -152,8 +158,9 @@ def load(raw: Any, root: Path, source: str = "mkdocs.yml") -> ProjectSettings:
     try:
         values = _section(ProjectSettings, {} if raw is None else raw, PREFIX)
     except SettingsError as error:
-        raise SettingsError(f"{source}: {error}") from None
-    return ProjectSettings(root=root, **values)
+        at = yamllines.line(root / source, str(error).split(":", 1)[0])
+        raise SettingsError(f"{source}{f':{at}' if at else ''}: {error}") from None
+    return ProjectSettings(root=root, source=source, **values)
 
 
 def schema(cls: type = ProjectSettings, prefix: str = PREFIX) -> list[tuple[str, str, Any, str]]:

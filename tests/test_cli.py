@@ -61,7 +61,7 @@ def test_a_wrong_setting_is_one_error_line(tmp_path, capsys):
     config.write_text("site_name: t\nextra:\n  project:\n    model:\n      epochs: 0\n")
     assert run(capsys, config, "list") == (
         1,
-        ["ERROR   mkdocs.yml: extra.project.model.epochs: expected a whole number from 1 to 200, got 0"],
+        ["ERROR   mkdocs.yml:5: extra.project.model.epochs: expected a whole number from 1 to 200, got 0"],
     )
 
 

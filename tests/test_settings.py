@@ -80,9 +80,9 @@ BAD = [
 
 
 @pytest.mark.parametrize(("raw", "message"), BAD, ids=[m.split(":")[0] for _, m in BAD])
-def test_each_setting_names_file_key_and_what_it_accepts(raw, message):
+def test_each_setting_names_file_key_and_what_it_accepts(raw, message, tmp_path):
     with pytest.raises(SettingsError) as error:
-        load(raw, Path("."))
+        load(raw, tmp_path)  # no mkdocs.yml there: no line to name
     assert str(error.value) == f"mkdocs.yml: extra.project{'' if message.startswith(':') else '.'}{message}"
 
 
@@ -90,6 +90,16 @@ def test_the_message_names_the_configuration_file_it_was_read_from():
     with pytest.raises(SettingsError) as error:
         load({"model": {"epochs": 0}}, Path("."), "site.yml")
     assert str(error.value) == "site.yml: extra.project.model.epochs: expected a whole number from 1 to 200, got 0"
+
+
+def test_the_message_names_the_line_of_the_key_in_the_file(tmp_path):
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: t\nmarkdown_extensions:\n  - pymdownx.emoji:\n      emoji_generator: !!python/name:x.y\n"
+        "extra:\n  version: !ENV [V, 1]\n  project:\n    model:\n      seed: 1\n      epochs: 0\n"
+    )
+    with pytest.raises(SettingsError) as error:
+        load({"model": {"seed": 1, "epochs": 0}}, tmp_path)
+    assert str(error.value) == "mkdocs.yml:10: extra.project.model.epochs: expected a whole number from 1 to 200, got 0"
 
 
 def test_an_empty_section_means_its_defaults():

@@ -28,7 +28,7 @@ from explaining_machines.computed.making import BuildProvenance
 from explaining_machines.errors import SourceError, located
 from explaining_machines.pages import urls
 from explaining_machines.source import frontmatter, mdscan
-from figures import FigureError, Project, values
+from figures import FigureError, Project, publish, values
 from figures.cache import CacheError, Entry
 from figures.notebooks import NotebookError
 from figures.recipes import RecipeError
@@ -159,6 +159,11 @@ class FigurePages:
                 if step == error.step or error.step in self.project.ancestors(step):
                     return f"{where}:{line}: {error}"
         return None
+
+    def check_published(self, documents: set[str]) -> None:
+        """`FigureError` (with mkdocs.yml's line) when a ``figures.publish`` path would overwrite
+        a file of the docs folder (`documents`: the site paths of the files the site has)."""
+        publish.conflicts(self.project, self.published, documents)
 
     def site_files(self) -> dict[str, Path]:
         """The files the site publishes from the cache: site path -> file.

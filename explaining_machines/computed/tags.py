@@ -206,12 +206,19 @@ def replace_figures(markdown: str, rendered: Sequence[tuple[FigureTag, str]]) ->
     return "".join(pieces)
 
 
+def _text(value: str) -> str:
+    """A formatted value as text that Markdown reads as text: every character but letters,
+    digits and ``.,%`` as a character reference, so that a fill of ``*``, ``_``, a backtick,
+    ``$`` or spaces makes no emphasis, code, math or indented block."""
+    return "".join(char if char.isalnum() or char in ".,%" else f"&#{ord(char)};" for char in value)
+
+
 def replace_values(markdown: str, rendered: Sequence[tuple[ValueTag, str]]) -> str:
-    """`markdown` with each value tag replaced by its formatted number, escaped for the page."""
+    """`markdown` with each value tag replaced by its formatted number, as text."""
     pieces, last = [], 0
     for tag, text in rendered:
         pieces.append(markdown[last : tag.start])
-        pieces.append(html.escape(text))
+        pieces.append(_text(text))
         last = tag.end
     pieces.append(markdown[last:])
     return "".join(pieces)

@@ -1,0 +1,114 @@
+"""Issue 22's silently wrong pages and misleading errors, each bullet a test that names it.
+
+Each of these gave a wrong page with exit 0 (or an error that sent the author the wrong
+way) before; now the page is right or the build stops with the file and line.
+"""
+
+from __future__ import annotations
+
+import markdown
+import pytest
+
+from explaining_machines import computed
+from figures import values
+from figures.errors import FigureError
+
+
+def _value_page(shown: str) -> str:
+    text = 'Accuracy {% value "model.holdout_accuracy" %} here.'
+    [tag] = computed.find_value_tags(text)
+    return markdown.markdown(computed.replace_values(text, [(tag, shown)]))
+
+
+@pytest.mark.parametrize("fill", ["*", "_", "`", "$", "~", "[", "\\", "<", "&"])
+def test_a_values_output_is_text_not_markdown(fill):
+    """Silently wrong: "a value's output is read again as Markdown: a format= fill of *, _ or
+    a backtick makes bold text or code"."""
+    shown = format(0.974, f"{fill}^12.1%")
+    page = _value_page(shown)
+    assert "<strong>" not in page and "<em>" not in page and "<code>" not in page
+    import html
+
+    assert html.unescape(page) == f"<p>Accuracy {shown} here.</p>"
+
+
+def test_a_fill_of_spaces_at_a_lines_start_makes_no_code_block():
+    text = '{% value "model.holdout_accuracy" %}\n'
+    [tag] = computed.find_value_tags(text)
+    page = markdown.markdown(computed.replace_values(text, [(tag, format(0.974, ">12.1%"))]))
+    assert "<pre>" not in page and "97.4%" in page
+
+
+def test_a_percentage_of_a_count_is_refused():
+    """Silently wrong: "format=".2%" on a count gives 450000.00%"."""
+    with pytest.raises(FigureError, match=r"format '\.2%' shows a share as a percentage, but this value is a count"):
+        values.formatted(4500, "count", ".2%")
+    assert values.formatted(0.974, "share", ".2%") == "97.40%"
+
+
+@pytest.mark.parametrize("spec", [">3000000", ".400f", "^99"])
+def test_a_fill_width_of_millions_is_refused(spec):
+    """Silently wrong: "a fill width of three million puts 3 MB of spaces in the page"."""
+    with pytest.raises(FigureError, match="asks for more than 40 characters or 15 digits"):
+        values.formatted(0.5, "number", spec)
+
+
+def test_a_format_that_is_no_format_says_so():
+    with pytest.raises(FigureError, match="is no Python format specification"):
+        values.formatted(0.5, "number", "%.2f")
+
+
+def _publishing(tmp_path, lines: str):
+    """A project whose mkdocs.yml, in `tmp_path`, has `lines` under figures.publish."""
+    import yaml
+
+    from explaining_machines.settings import load
+    from figures import Project
+
+    text = f"site_name: t\nextra:\n  project:\n    cache_dir: c\n    figures:\n      publish:\n{lines}"
+    (tmp_path / "mkdocs.yml").write_text(text)
+    return Project(load(yaml.safe_load(text)["extra"]["project"], tmp_path))
+
+
+def test_a_publish_path_given_twice_is_an_error_with_both_lines(tmp_path):
+    """Silently wrong: "figures.publish overwrites silently: a path given twice (the last wins)"."""
+    project = _publishing(tmp_path, "        a.png: lime-digit\n        b.png: shap-digit\n        a.png: shap-grid\n")
+    with pytest.raises(FigureError) as error:
+        project.published()
+    assert str(error.value) == (
+        "mkdocs.yml:9: extra.project.figures.publish: 'a.png': the path is given twice (lines 7, 9); keep one"
+    )
+
+
+def test_a_path_and_its_dark_variant_are_one_address(tmp_path):
+    project = _publishing(tmp_path, "        a.png: lime-digit\n        a.dark.png: shap-digit\n")
+    with pytest.raises(FigureError, match=r"^mkdocs.yml:8: .*'a.dark.png': the same site path as 'a.png'"):
+        project.published()
+
+
+def test_another_figures_stable_address_cannot_be_published_over(tmp_path):
+    """Silently wrong: "figures.publish overwrites ... another figure's stable address
+    (assets/figures/shap-digit.png: lime-digit)"."""
+    project = _publishing(tmp_path, "        assets/figures/shap-digit.png: lime-digit\n")
+    with pytest.raises(FigureError) as error:
+        project.published()
+    assert str(error.value).startswith(
+        "mkdocs.yml:7: extra.project.figures.publish: 'assets/figures/shap-digit.png': assets/figures/ holds the "
+        "figures' own files and stable addresses"
+    )
+
+
+@pytest.mark.parametrize("document", ["assets/lime.png", "assets/lime.dark.png"])
+def test_an_image_the_author_put_in_docs_is_not_overwritten(tmp_path, document):
+    """Silently wrong: "figures.publish overwrites ... an image the author put in docs/"."""
+    from figures import publish
+
+    project = _publishing(tmp_path, "        /assets/lime.png: lime-digit digit=3\n")
+    paths = project.published()
+    with pytest.raises(FigureError) as error:
+        publish.conflicts(project, paths, {"index.md", document})
+    assert str(error.value) == (
+        f"mkdocs.yml:7: extra.project.figures.publish: '/assets/lime.png': docs/{document} is a file of the site "
+        "already; publish the figure under another path, or remove that file"
+    )
+    publish.conflicts(project, paths, {"index.md", "assets/other.png"})  # no conflict, no error
