@@ -53,10 +53,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     apparatus = _apparatus = Apparatus(settings, log.log, store)
     for file in [f for f in files if f.src_uri.endswith(".bib")]:
         files.remove(file)  # a bibliography is read by the build, not published
-    # Material's blog marks its posts as excluded from the build's own pages: it renders them itself.
+    # Material's blog marks its posts as excluded from the build's own pages: it renders them
+    # itself, those it publishes (its drafts only under `mkdocs serve`, by default).
+    published = _published_posts(config)
     sources = [
         f for f in files
-        if f.src_uri.endswith(".md") and f.abs_src_path and (f.inclusion.is_included() or isinstance(f.page, Post))
+        if f.src_uri.endswith(".md") and f.abs_src_path and (f.inclusion.is_included() or f.src_uri in published)
     ]  # fmt: skip
     try:
         for file in sources:
@@ -66,7 +68,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         raise PluginError(str(error)) from None
     authors = _authors(config)
     for file in sources:
-        if isinstance(file.page, Post):
+        if file.src_uri in published:
             path, text = apparatus.add_post(file.src_uri, _post(file, apparatus, config, authors), file.dest_uri)
             files.append(File.generated(config, path, content=text))
     site_page = settings.citations.site_page
@@ -76,6 +78,18 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         page.content_string = apparatus.site_page(page.url, urls)
         files.append(page)
     return files
+
+
+def _published_posts(config: MkDocsConfig) -> set[str]:
+    """The posts Material's blogs publish in this build: not their drafts (Material's
+    ``_is_excluded``), which would otherwise reach the References page and get a
+    "Cite this post" file of their own."""
+    return {
+        post.file.src_uri
+        for name, plugin in config.plugins.items()
+        if name.split("#")[0] == "material/blog" and getattr(plugin, "blog", None) is not None
+        for post in plugin.blog.posts
+    }
 
 
 def _authors(config: MkDocsConfig) -> dict[str, str]:
