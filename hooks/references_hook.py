@@ -16,6 +16,9 @@ Events:
   post" to posts and removes the ``{% raw %}`` markers. Working on the Markdown keeps the
   headings in the table of contents, and Material's blog excerpts see the finished links.
 * ``on_post_page`` adds the Google Scholar tags to each post's ``<head>``.
+* ``on_serve`` watches every .bib file the pages read outside the docs folder (the root
+  ``references.bib`` above all), and each build adds those new since: an edit of a
+  bibliography rebuilds the site as an edit of a page does.
 * ``on_post_build`` saves the pages' renderings (a memo in the cache folder: a warm build
   renders only the pages whose inputs changed) and drops the build's state; parsed .bib
   files stay memoised by content.
@@ -40,6 +43,8 @@ from explaining_machines.source import frontmatter
 
 log = get_plugin_logger("citations")
 _apparatus: Apparatus | None = None
+_server = None  # mkdocs serve's server, once it runs: each build watches the .bib files new to it
+_watched: set[Path] = set()  # the .bib files outside the docs folder that the pages read
 
 
 @event_priority(-60)  # after Material's blog (-50) has set each post's URL
@@ -66,6 +71,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         apparatus.check()
     except SourceError as error:
         raise PluginError(str(error)) from None
+    docs = Path(config.docs_dir).resolve()
+    new = {path for path in apparatus.bib_files() if not path.is_relative_to(docs)} - _watched
+    _watched.update(new)
+    if _server is not None:
+        for path in sorted(new):
+            _server.watch(str(path))
     authors = _authors(config)
     for file in sources:
         if file.src_uri in published:
@@ -117,6 +128,14 @@ def _post(file: File, apparatus: Apparatus, config: MkDocsConfig, authors: dict[
         site=config.site_name,
         slug=post.config.slug or Path(file.src_uri).stem,
     )
+
+
+def on_serve(server, config: MkDocsConfig, builder, **_):
+    global _server
+    _server = server
+    for path in sorted(_watched):
+        server.watch(str(path))
+    return server
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

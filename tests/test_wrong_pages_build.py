@@ -19,8 +19,9 @@ def test_a_draft_is_invisible_in_a_build(tmp_path):
         tmp_path / "s",
         {
             "published.md": post("Published", "As [@rudin2019stop] argues.\n"),
-            "draft.md": post("Unfinished", "Only the draft cites [@molnar2020interpretable].\n", "2024-01-03",
-                             "draft: true\n"),
+            "draft.md": post(
+                "Unfinished", "Only the draft cites [@molnar2020interpretable].\n", "2024-01-03", "draft: true\n"
+            ),
         },  # fmt: skip
     )
     done = mkdocs(site, "--strict")
@@ -33,3 +34,48 @@ def test_a_draft_is_invisible_in_a_build(tmp_path):
     assert not (built / "blog" / "2024" / "01" / "03").exists()
     shown = [p for p in built.rglob("*") if p.suffix in (".html", ".xml", ".json") and "Unfinished" in p.read_text()]
     assert shown == []
+
+
+def _fetch(url: str) -> str | None:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def test_serve_rebuilds_on_an_edit_of_the_root_references_bib(tmp_path):
+    """Authoring: "mkdocs serve does not watch the root references.bib (an edit shows only
+    after the next page edit)". The served page is the synchronisation point: it is served
+    once the first build is done and the server, with its watches, runs."""
+    import socket
+    import subprocess
+    import time
+
+    from conftest import build_env, engine, make_site
+
+    site = make_site(tmp_path / "s", {"index.md": "# Home\n\nAs [@rudin2019stop] argues.\n"})
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen(engine("serve", "--dev-addr", f"127.0.0.1:{port}"), cwd=site, env=build_env(site),
+                              stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    url = f"http://127.0.0.1:{port}/sub/"
+    try:
+        deadline = time.monotonic() + 120
+        while "stop explaining" not in (_fetch(url) or "").lower():
+            assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
+            time.sleep(0.1)
+        bib = site / "references.bib"
+        bib.write_text(bib.read_text().replace("title   = {Stop Explaining", "title   = {Please Stop Explaining"))
+        deadline = time.monotonic() + 60
+        while "please stop explaining" not in (_fetch(url) or "").lower():
+            assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
+            time.sleep(0.1)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()

@@ -160,6 +160,10 @@ class Apparatus:
             found.append(pageinfo.bib_source(bib, self.settings.shown(bib), self._digests))
         return tuple(found)
 
+    def bib_files(self) -> set[Path]:
+        """Every .bib file a page of the site reads (for `mkdocs serve` to watch)."""
+        return {bib.path for page in self.pages.values() for bib in page.bibs or ()}
+
     def check(self) -> None:
         """Every citation and reference of every page resolves, or fail naming its line."""
         labels = self._labels()
