@@ -40,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -188,7 +189,10 @@ def serve_seconds(site: Path, post: str, url_path: str) -> list[float]:
                               cwd=site, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)  # fmt: skip
     path = site / post
     original = path.read_text()
-    url = f"http://127.0.0.1:{port}/{url_path}"
+    # mkdocs serve serves the site under its site_url's path, as a host would.
+    found = re.search(r"^site_url:\s*(\S+)", (site / "mkdocs.yml").read_text(), re.MULTILINE)
+    base = urllib.parse.urlsplit(found[1]).path if found else "/"
+    url = f"http://127.0.0.1:{port}{base.rstrip('/')}/{url_path}"
     times = []
     try:
         deadline = time.monotonic() + 600

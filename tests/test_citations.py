@@ -31,7 +31,10 @@ def items(text, keys=KEYS):
         ("{% cite 'a' %}", [(CiteItem("a"),)]),
         ('{% cite "a", "b" %}', [(CiteItem("a"), CiteItem("b"))]),
         ("{% cite a b %}", [(CiteItem("a"), CiteItem("b"))]),
-        ('{% cite "a" -l 12 %}', [(CiteItem("a", suffix="12"),)]),
+        ('{% cite "a" -l 12 %}', [(CiteItem("a", suffix="p. 12"),)]),  # jekyll-scholar's default label
+        ("{% cite a -l 3-4 %}", [(CiteItem("a", suffix="pp. 3-4"),)]),
+        ("{% cite a -l 2 -L chapter %}", [(CiteItem("a", suffix="chap. 2"),)]),
+        ("{% cite a --label figure --locator iv %}", [(CiteItem("a", suffix="fig. iv"),)]),
         ('{% cite a --locator "pp. 3-4" %}', [(CiteItem("a", suffix="pp. 3-4"),)]),
         ("[@a]", [(CiteItem("a"),)]),
         ("[@a; @b]", [(CiteItem("a"), CiteItem("b"))]),
@@ -103,7 +106,13 @@ def test_order_lines_and_contexts():
         ('ok\n{% cite "a"', 2, "unclosed '{% cite' tag: expected '%}' before the end of the paragraph"),
         ("{% cite %}", 1, "empty citation: '{% cite %}' names no key"),
         ('{% cite "" %}', 1, "empty citation key"),
-        ("{% cite a -x %}", 1, "unknown option '-x' in '{% cite %}'; use -l or --locator"),
+        ("{% cite a -x %}", 1, "unknown option '-x' in '{% cite %}'; use -l or --locator, -L or --label"),
+        (
+            "{% cite a -L pages %}",
+            1,
+            "'-L' in '{% cite %}' needs a label: page, chapter, section, figure, "
+            "paragraph, volume, note, line, equation, table",
+        ),
         ("a\n\n[see @]", 3, "empty citation key in '[see @]'"),
         ("text [@a more text\n\nnext", 1, "unclosed '[@' citation: expected ']'"),
         (

@@ -112,3 +112,15 @@ def test_an_image_the_author_put_in_docs_is_not_overwritten(tmp_path, document):
         "already; publish the figure under another path, or remove that file"
     )
     publish.conflicts(project, paths, {"index.md", "assets/other.png"})  # no conflict, no error
+
+
+def test_a_jekyll_locator_reads_as_a_page():
+    """Authoring: "{% cite key -l 208 %} reads "[1, 208]" without "p."" (jekyll-scholar labels
+    a locator "page" unless -L says otherwise)."""
+    from explaining_machines.citations import Reference, find_citations, render_citations
+
+    refs = {"rudin2019stop": Reference("rudin2019stop", "1", "T", "Title", "Rudin", "2019")}
+    text = "As argued {% cite rudin2019stop -l 208 %} and {% cite rudin2019stop -l 3-4 %}.\n"
+    page = render_citations(text, find_citations(text), refs, author_year=False).markdown
+    assert "{#cite-rudin2019stop-1 .citation}, p. 208&#93;" in page
+    assert "{#cite-rudin2019stop-2 .citation}, pp. 3-4&#93;" in page

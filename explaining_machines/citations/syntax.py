@@ -317,9 +317,27 @@ def _in_text(
     return found
 
 
+# jekyll-scholar's locator labels (``-L``; ``page`` by default) as CSL abbreviates them.
+LOCATOR_LABELS = {
+    "page": ("p.", "pp."), "chapter": ("chap.", "chaps."), "section": ("sec.", "secs."),
+    "figure": ("fig.", "figs."), "paragraph": ("para.", "paras."), "volume": ("vol.", "vols."),
+    "note": ("n.", "nn."), "line": ("l.", "ll."), "equation": ("eq.", "eqs."), "table": ("tbl.", "tbls."),
+}  # fmt: skip
+_BARE_LOCATOR = re.compile(r"[0-9ivxlcdm]+(?P<range>\s*(?:[-–,&]|--)\s*[0-9ivxlcdm]+)*", re.IGNORECASE)
+
+
+def _labelled(locator: str, label: str) -> str:
+    """A Jekyll locator as a reader reads it: ``208`` is ``p. 208`` (``pp.`` for ``3-4``), as
+    jekyll-scholar labels it; a locator that names its own label (``chap. 2``) stays."""
+    if not _BARE_LOCATOR.fullmatch(locator):
+        return locator
+    one, many = LOCATOR_LABELS[label]
+    return f"{many if re.search(r'[-–,&]', locator) else one} {locator}"
+
+
 def _parse_liquid(args: str, line: int) -> tuple[CiteItem, ...]:
     keys: list[str] = []
-    locator = ""
+    locator, label = "", "page"
     tokens = list(_LIQUID_TOKEN.finditer(args))
     i = 0
     while i < len(tokens):
@@ -335,8 +353,15 @@ def _parse_liquid(args: str, line: int) -> tuple[CiteItem, ...]:
             locator = next(v for v in (nxt["dq"], nxt["sq"], nxt["word"]) if v is not None)
             i += 2
             continue
+        if word in ("-L", "--label"):
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            label = next((v for v in (nxt["dq"], nxt["sq"], nxt["word"]) if v is not None), "") if nxt else ""
+            if label not in LOCATOR_LABELS:
+                raise CitationError(line, f"'{word}' in '{{% cite %}}' needs a label: {', '.join(LOCATOR_LABELS)}")
+            i += 2
+            continue
         if word is not None and word.startswith("-"):
-            raise CitationError(line, f"unknown option '{word}' in '{{% cite %}}'; use -l or --locator")
+            raise CitationError(line, f"unknown option '{word}' in '{{% cite %}}'; use -l or --locator, -L or --label")
         key = next(v for v in (token["dq"], token["sq"], word) if v is not None)
         if not key.strip():
             raise CitationError(line, "empty citation key")
@@ -347,4 +372,4 @@ def _parse_liquid(args: str, line: int) -> tuple[CiteItem, ...]:
     if not keys:
         raise CitationError(line, "empty citation: '{% cite %}' names no key")
     # A locator belongs to the last key, as in jekyll-scholar.
-    return (*(CiteItem(k) for k in keys[:-1]), CiteItem(keys[-1], suffix=locator))
+    return (*(CiteItem(k) for k in keys[:-1]), CiteItem(keys[-1], suffix=_labelled(locator, label)))
