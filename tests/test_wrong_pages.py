@@ -124,3 +124,49 @@ def test_a_jekyll_locator_reads_as_a_page():
     page = render_citations(text, find_citations(text), refs, author_year=False).markdown
     assert "{#cite-rudin2019stop-1 .citation}, p. 208&#93;" in page
     assert "{#cite-rudin2019stop-2 .citation}, pp. 3-4&#93;" in page
+
+
+@pytest.mark.parametrize("body", ["see @fig-x", "@fig-x; @rudin2019stop", "@rudin2019stop"])
+def test_the_fix_a_link_message_suggests_is_accepted(body):
+    """Errors that mislead: "the 'reads as both a citation and a link' message suggests
+    [\\see @fig-x](, which gives the same error again (the backslash belongs before @)"."""
+    import re
+
+    from explaining_machines.citations import CitationError, find_citations
+
+    keys = {"fig-x", "rudin2019stop"}.__contains__
+    with pytest.raises(CitationError) as error:
+        find_citations(f"Read [{body}](https://example.org).\n", keys=keys)
+    suggested = re.search(r"or '(\[.*?\]\()' for a link", error.value.message)[1]
+    assert find_citations(f"Read {suggested}https://example.org).\n", keys=keys) == []
+
+
+def test_a_figure_label_may_hold_any_letter_as_an_equations_may():
+    """Errors that mislead: "id="fig-größe" is refused while equation labels accept Unicode"."""
+    from explaining_machines.citations import find_citations
+
+    [tag] = computed.find_figure_tags('{% figure "shap-digit" id="fig-größe" %}\n')
+    assert tag.label == "fig-größe"
+    [citation] = find_citations("See @fig-größe.\n", keys={"fig-größe"}.__contains__)
+    assert citation.items[0].key == "fig-größe"
+    with pytest.raises(computed.TagError, match="starts with 'fig-'"):
+        computed.find_figure_tags('{% figure "shap-digit" id="fig-a b" %}\n')
+
+
+def test_the_readmes_figure_parameters_are_the_recipes():
+    """Errors that mislead: "the README documents a lime-digit parameter negligible that does
+    not exist". The README's table of parameters lists exactly what each recipe declares."""
+    import re
+    from pathlib import Path
+
+    from figures.recipes import discover
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    table = readme.split("| figure | parameter | accepts | default |\n| --- | --- | --- | --- |\n", 1)[1]
+    documented, names = set(), []
+    for row in table.split("\n\n", 1)[0].splitlines():
+        figure, parameter = (cell.strip() for cell in row.strip("|").split("|")[:2])
+        names = re.findall(r"`([^`]+)`", figure) or names  # an empty cell: the row above's figures
+        documented |= {(name, p) for name in names for p in re.findall(r"`([^`]+)`", parameter)}
+    declared = {(name, p) for name, recipe in discover().items() for p in recipe.parameters}
+    assert documented == declared

@@ -104,10 +104,11 @@ def find_citations(markdown: str, first_line: int = 1, keys: Callable[[str], boo
         if tail is not None:  # [@a](url) or [@a][ref]: a link, or a citation glued to text?
             if keys is None or not any(keys(item.key) for item in _parse_pandoc(body, line)):
                 continue  # a link whose text happens to start with @ (a handle)
+            linked = re.sub(r"(^|[^\w\\])@", r"\1\\@", body)  # the backslash belongs before each @
             raise CitationError(
                 line,
                 f"'[{body}]{tail.group()[:1]}' reads as both a citation and a link; write "
-                f"'[{body}] {tail.group()[:1]}' for a citation followed by text, or '[\\{body}]{tail.group()[:1]}' "
+                f"'[{body}] {tail.group()[:1]}' for a citation followed by text, or '[{linked}]{tail.group()[:1]}' "
                 "for a link",
             )
         found.append(Citation(_parse_pandoc(body, line), start, end, line, False, regions.context(start)))

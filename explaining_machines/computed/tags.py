@@ -30,7 +30,7 @@ from explaining_machines.source import mdscan
 from explaining_machines.source.mdscan import LineIndex
 
 PAGE_ARGUMENTS = ("caption", "id")
-_LABEL = re.compile(r"fig-[A-Za-z0-9][A-Za-z0-9_-]*")
+_LABEL = re.compile(r"fig-\w[\w-]*")  # as the labels of equations and tables (citations.xref)
 
 
 class TagError(LocatedError):
