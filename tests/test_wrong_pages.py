@@ -170,3 +170,35 @@ def test_the_readmes_figure_parameters_are_the_recipes():
         documented |= {(name, p) for name in names for p in re.findall(r"`([^`]+)`", parameter)}
     declared = {(name, p) for name, recipe in discover().items() for p in recipe.parameters}
     assert documented == declared
+
+
+def test_a_bib_key_that_starts_like_a_label_can_be_cited_braced():
+    """Errors that mislead: "a .bib key starting fig-, eq- or tbl- cannot be cited even as
+    @{fig-data2020}, reported as an unknown label"."""
+    from explaining_machines.citations import Reference, find_citations, render_citations
+
+    refs = {"fig-data2020": Reference("fig-data2020", "1", "T", "Figures of 2020", "Doe", "2020")}
+    text = "As [@{fig-data2020}] shows, and @{fig-data2020} too.\n"
+    found = find_citations(text, keys={"fig-data2020"}.__contains__)
+    assert [item.is_reference for c in found for item in c.items] == [False, False]
+    page = render_citations(text, found, refs, author_year=False).markdown
+    assert page.count("(#ref-fig-data2020") == 2
+
+
+def test_an_unbraced_bib_key_that_starts_like_a_label_says_how_to_cite_it(tmp_path):
+    from explaining_machines import settings
+    from explaining_machines.citations.apparatus import Apparatus
+    from explaining_machines.errors import SourceError
+
+    (tmp_path / "references.bib").write_text("@misc{fig-data2020,\n  title = {Figures},\n  year = {2020}\n}\n")
+    (tmp_path / "docs").mkdir()
+    page = tmp_path / "docs" / "a.md"
+    page.write_text("# A\n\nAs @fig-data2020 shows.\n")
+    apparatus = Apparatus(settings.load({}, tmp_path), lambda level, message: None)
+    apparatus.read("a.md", page, page.read_text())
+    with pytest.raises(SourceError) as error:
+        apparatus.check()
+    assert str(error.value) == (
+        "docs/a.md:3: '@fig-data2020' reads as a cross-reference, but it is a key of the bibliography: "
+        "cite it as @{fig-data2020}"
+    )

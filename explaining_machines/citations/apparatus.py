@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from explaining_machines import citations, memo
-from explaining_machines.citations import citepost, pageinfo, sitepage, xref
+from explaining_machines.citations import citepost, pageinfo, sitepage, syntax, xref
 from explaining_machines.citations.pageinfo import PageInfo
 from explaining_machines.errors import SourceError, located
 from explaining_machines.pages import head
@@ -41,7 +41,7 @@ from explaining_machines.settings import ProjectSettings
 from explaining_machines.source import frontmatter, mdscan
 
 KNOWN_TAGS = ("bibliography", "cite", "endraw", "figure", "raw", "value")
-XREF_PREFIXES = tuple(f"{kind}-" for kind in xref.KINDS)
+XREF_PREFIXES = syntax.XREF_PREFIXES
 
 Report = Callable[[int, str], None]  # (logging level, message)
 
@@ -182,7 +182,10 @@ class Apparatus:
         try:
             for citation in citations.find_citations(page.body, page.first_line, self._known(page)):
                 for item in citation.items:
-                    if item.key.startswith(XREF_PREFIXES):
+                    if item.is_reference and item.key in library.entries and not _is_label(item.key, labels):
+                        raise citations.CitationError(citation.line, f"'@{item.key}' reads as a cross-reference, "
+                            f"but it is a key of the bibliography: cite it as @{{{item.key}}}")  # fmt: skip
+                    if item.is_reference:
                         xref.resolve(item.key, src_uri, labels, citation.line)
                     elif item.key not in library.entries:
                         message = citations.unknown_key_message(item.key, sorted(library.entries), library.sources)
@@ -312,13 +315,13 @@ class Apparatus:
         targets = {}
         for citation in found:
             for item in citation.items:
-                if item.key.startswith(XREF_PREFIXES) and item.key not in targets:
+                if item.is_reference and item.key not in targets:
                     holder, label = xref.resolve(item.key, src_uri, labels, citation.line)
                     text, url = xref.reference_text(src_uri, holder, label)
                     targets[item.key] = citations.Target(text, url, label.caption, label.number)
         settings = self.settings.citations
         author_year = settings.labels == "author-year"
-        cited = [item.key for c in found for item in c.items if item.key not in targets]
+        cited = [item.key for c in found for item in c.items if not (item.is_reference and item.key in targets)]
         refs: dict[str, citations.Reference] = {}
         if cited:
             from explaining_machines.citations import bibtex
@@ -384,3 +387,8 @@ def _decode_render(value: Any) -> tuple[str, tuple | None]:
     if cited is not None:
         cited = tuple(tuple((str(name), str(item)) for name, item in ref) for ref in cited)
     return _string(rendered), cited
+
+
+def _is_label(name: str, labels: dict[str, xref.PageLabels]) -> bool:
+    """Whether any page of the site has the label `name`."""
+    return any(name in page.labels for page in labels.values())

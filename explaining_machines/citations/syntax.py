@@ -18,6 +18,10 @@ from explaining_machines.errors import LocatedError
 from explaining_machines.source import mdscan
 from explaining_machines.source.mdscan import LineIndex
 
+# What a cross-reference's label starts with: the kinds of `citations.xref.KINDS` (which
+# imports this module, so the prefixes are written here; a test holds the two together).
+XREF_PREFIXES = ("fig-", "eq-", "tbl-")
+
 # A key: Pandoc's rule (a letter, digit or _, then those and single internal punctuation).
 KEY = r"\w(?:\w|[:.#$%&\-+?<>~/](?=\w))*"
 _BRACED_KEY = r"\{[^{}\s]+\}"
@@ -50,6 +54,14 @@ class CiteItem:
     prefix: str = ""  # Markdown before the key, inside the brackets ("see")
     suffix: str = ""  # Markdown after the key: a locator ("p. 12") and anything else
     suppress_author: bool = False
+    # Written ``@{key}`` or in a Liquid tag: a bibliography key, even one that starts like a
+    # label (a .bib key "fig-data2020" cited as ``@{fig-data2020}``).
+    entry: bool = False
+
+    @property
+    def is_reference(self) -> bool:
+        """Whether this item refers to a figure, equation or table, not to a bibliography entry."""
+        return not self.entry and self.key.startswith(XREF_PREFIXES)
 
 
 @dataclass(frozen=True)
@@ -258,7 +270,8 @@ def _parse_pandoc(body: str, line: int) -> tuple[CiteItem, ...]:
         key = _unbrace(match["key"])
         # A key ends before trailing punctuation ("[@a.]"): KEY's rule leaves it to the suffix.
         rest = part[match.end() :]
-        items.append(CiteItem(key, part[: match.start()].strip(), _suffix(rest), bool(match["dash"])))
+        braced = match["key"].startswith("{")
+        items.append(CiteItem(key, part[: match.start()].strip(), _suffix(rest), bool(match["dash"]), braced))
     return tuple(items)
 
 
@@ -313,7 +326,7 @@ def _in_text(
         locator = _IN_TEXT_LOCATOR.match(text, end)
         if locator is not None and not regions.is_literal(locator.start(), locator.end()):
             suffix, end = locator["locator"].strip(), locator.end()
-        item = CiteItem(key, "", suffix)
+        item = CiteItem(key, "", suffix, entry=match["key"].startswith("{"))
         found.append(Citation((item,), start, end, lines.line(start), True, regions.context(start)))
     return found
 
@@ -373,4 +386,6 @@ def _parse_liquid(args: str, line: int) -> tuple[CiteItem, ...]:
     if not keys:
         raise CitationError(line, "empty citation: '{% cite %}' names no key")
     # A locator belongs to the last key, as in jekyll-scholar.
-    return (*(CiteItem(k) for k in keys[:-1]), CiteItem(keys[-1], suffix=_labelled(locator, label)))
+    # Jekyll knows no labels: every key of a Liquid tag is a bibliography key.
+    items = [CiteItem(k, entry=True) for k in keys[:-1]]
+    return (*items, CiteItem(keys[-1], suffix=_labelled(locator, label), entry=True))
