@@ -38,6 +38,8 @@ def _where(project: Project, path: str) -> str:
 def published(project: Project) -> dict[str, str]:
     """Each stable site path (without a leading slash) and the figure step it shows."""
     found: dict[str, str] = {}
+    if not project.settings.figures.publish:
+        return found
     given = yamllines.keys(project.settings.config_file, *SETTING.split("."))
     twice = [(key, line) for key, line in given if [k for k, _ in given].count(key) > 1]
     if twice:
