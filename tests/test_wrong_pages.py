@@ -202,3 +202,23 @@ def test_an_unbraced_bib_key_that_starts_like_a_label_says_how_to_cite_it(tmp_pa
         "docs/a.md:3: '@fig-data2020' reads as a cross-reference, but it is a key of the bibliography: "
         "cite it as @{fig-data2020}"
     )
+
+
+@pytest.mark.parametrize("text", ["As @rudin2019stop\n[p. 30] argues.\n", "As @rudin2019stop\n  [p. 30] argues.\n"])
+def test_an_in_text_locator_on_the_next_line_belongs_to_its_key(text):
+    """Silently wrong: "an in-text locator on the next line (@key at a line's end, [p. 30]
+    on the next) stays literal text"."""
+    from explaining_machines.citations import find_citations
+
+    [citation] = find_citations(text, keys={"rudin2019stop"}.__contains__)
+    assert citation.items[0].suffix == "p. 30" and text[citation.end :] == " argues.\n"
+
+
+@pytest.mark.parametrize("text", ["As @rudin2019stop\n\n[p. 30] opens a paragraph.\n",
+                                  "As @rudin2019stop\n[a link](https://example.org).\n",
+                                  "As @rudin2019stop\n[ref]: https://example.org\n"])  # fmt: skip
+def test_a_bracket_on_the_next_line_that_is_no_locator_stays(text):
+    from explaining_machines.citations import find_citations
+
+    [citation] = find_citations(text, keys={"rudin2019stop"}.__contains__)
+    assert citation.items[0].suffix == ""

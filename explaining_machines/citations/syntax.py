@@ -28,7 +28,9 @@ _BRACED_KEY = r"\{[^{}\s]+\}"
 _ITEM_KEY = re.compile(rf"(?P<dash>-?)@(?P<key>{KEY}|{_BRACED_KEY})")
 # @key after a space or punctuation (an underscore too: _@key_ is an emphasised citation).
 _IN_TEXT = re.compile(rf"(?<![^\W_]|[@\\`\[/.:=-])@(?P<key>{KEY}|{_BRACED_KEY})")
-_IN_TEXT_LOCATOR = re.compile(r" ?\[(?P<locator>[^\[\]\n@]*)\](?![(\[:{{])")
+# A locator after an in-text key: on the same line or, where the key ends a line, at the
+# start of the next (a paragraph's line break is a space); never a link or a definition.
+_IN_TEXT_LOCATOR = re.compile(r"(?: |\n[ \t]{0,3})?\[(?P<locator>[^\[\]\n@]*)\](?![(\[:{{])")
 LOCATOR_START = re.compile(
     r"(?:p|pp|page|pages|chap|chapter|sec|section|fig|figure|vol|volume|no|number|para|paragraph|line|"
     r"lines|col|column|part|book|note|verse|art|article|op|opus|sub verbo|s\.v|ch|fn|§|¶)\b\.?|\d",
