@@ -75,6 +75,10 @@ def lookup(project: Project, name: str) -> Value:
     values = known(project)
     if name in values:
         return values[name]
+    needs_test = {value.name for value in VALUES if value.needs_test_set}
+    if name in needs_test:
+        raise ValueNameError(f"'{name}' is measured on the official MNIST test set: set extra.project.data.test_path "
+                             f"to a folder with its t10k IDX files (see the README)")  # fmt: skip
     hint = did_you_mean(name, values)
     test = "" if project.settings.data.test_path else "; the official test set's values need data.test_path"
     raise ValueNameError(f"unknown value '{name}'{hint} (known: {', '.join(sorted(values))}){test}")

@@ -92,12 +92,6 @@ def test_a_bad_tag_names_the_page_and_line(pages, tag, message):
     assert str(error.value) == f"docs/a.md:8: {message}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="figures.values.lookup calls a known value of the official test set unknown when data.test_path is not "
-    "set, and suggests another value (its own difflib did-you-mean, not explaining_machines.errors')",
-)
 def test_a_value_of_the_test_set_without_one_says_what_it_needs(pages):
     with pytest.raises(SourceError) as error:
         pages.collect("docs/a.md", '# A\n\n{% value "dataset.test_digits" %}\n')

@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from explaining_machines import citations, memo
+from explaining_machines import citations, computed, memo
 from explaining_machines.citations import citepost, pageinfo, sitepage, syntax, xref
 from explaining_machines.citations.pageinfo import PageInfo
 from explaining_machines.errors import SourceError, located
@@ -128,7 +128,7 @@ class Apparatus:
             labels = xref.find_labels(body, first)
         except mdscan.ScanError as error:
             raise located(where, error.at(lines)) from None
-        except (xref.XrefError, citations.CitationError) as error:
+        except (xref.XrefError, citations.CitationError, computed.TagError) as error:
             raise located(where, error) from None
         try:
             meta = frontmatter.check(raw)

@@ -94,7 +94,7 @@ def find_value_tags(markdown: str, first_line: int = 1) -> list[ValueTag]:
     found = []
     for tag in mdscan.tags(markdown, "value"):
         line = lines.line(tag.start)
-        args = _arguments(tag, line, '{% value "model.holdout_accuracy" %}')
+        args = _arguments(tag, line, 'write {% value "model.holdout_accuracy" %}')
         spec = args.named.pop("format", None)
         if len(args.positional) != 1 or not isinstance(args.positional[0], str) or args.named:
             raise TagError(line, 'write {% value "model.holdout_accuracy" %} or add format=".2%"')
