@@ -12,7 +12,6 @@ import pytest
 from explaining_machines import settings
 from explaining_machines.citations import citepost
 from explaining_machines.citations.apparatus import Apparatus
-from explaining_machines.computed import TagError
 from explaining_machines.errors import SourceError
 
 BIB = """@article{rudin2019stop,
