@@ -222,3 +222,21 @@ def test_a_bracket_on_the_next_line_that_is_no_locator_stays(text):
 
     [citation] = find_citations(text, keys={"rudin2019stop"}.__contains__)
     assert citation.items[0].suffix == ""
+
+
+def test_two_figures_of_one_recipe_download_as_two_files():
+    """Authoring: "two figures of one recipe on a page both download their data as the same
+    file name"."""
+    from explaining_machines.computed.pages import _figure_name
+    from figures.recipes import discover
+
+    recipes = discover()
+    shap = recipes["shap-digit"]
+    names = {
+        _figure_name(shap, {"name": "shap-digit", "digit": 7, "index": 0, "misclassified": False}),
+        _figure_name(shap, {"name": "shap-digit", "digit": 3, "index": 2, "misclassified": False}),
+        _figure_name(shap, {"name": "shap-digit", "digit": 3, "index": 2, "misclassified": True}),
+    }
+    assert names == {"shap-digit", "shap-digit-digit3-index2", "shap-digit-digit3-index2-misclassified"}
+    grid = _figure_name(recipes["shap-grid"], {"name": "shap-grid", "digits": [1, 2]})
+    assert grid == "shap-grid-digits1_2"
