@@ -56,6 +56,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     if problem:  # not the author's to fix: the pages are rendered again
         log.info("%s %s", store.path, problem)
     apparatus = _apparatus = Apparatus(settings, log.log, store)
+    blog = config.plugins.get("material/blog")
+    if blog is not None:
+        apparatus.excerpt_separator = blog.config.post_excerpt_separator
     for file in [f for f in files if f.src_uri.endswith(".bib")]:
         files.remove(file)  # a bibliography is read by the build, not published
     # Material's blog marks its posts as excluded from the build's own pages: it renders them

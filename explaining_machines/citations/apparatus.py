@@ -59,6 +59,7 @@ class Apparatus:
         self._recording: list[list] | None = None  # what the step being remembered reports
         self._site_state: str | None = None
         self._digests: dict[Path, str] = {}
+        self.excerpt_separator = "<!-- more -->"  # Material's default; the hook sets the blog's
 
     # ------------------------------------------------------------------ remembering
 
@@ -291,7 +292,8 @@ class Apparatus:
         post = dataclasses.asdict(dataclasses.replace(page.post, cited=())) if page.post is not None else None
         labels = [dataclasses.asdict(label) for label in page.labels.labels.values()]
         parts = ["render", src_uri, markdown, page.where, page.first_line, labels, page.bib_state(), post,
-                 page.bib_file, self._labels_state(), dataclasses.asdict(self.settings.citations)]  # fmt: skip
+                 page.bib_file, self._labels_state(), dataclasses.asdict(self.settings.citations),
+                 self.excerpt_separator]  # fmt: skip
         rendered, cited = self._remembered(parts, lambda: self._render(src_uri, page, markdown), _decode_render)
         if page.post is not None and cited is not None:
             page.post = dataclasses.replace(page.post, cited=cited)
@@ -302,7 +304,10 @@ class Apparatus:
         markdown = self._cite(src_uri, page, markdown)
         if page.post is not None:
             url = relative(page.bib_file, src_uri)  # as Markdown links go
-            markdown = markdown.rstrip("\n") + "\n\n" + citepost.section(page.post, url) + "\n"
+            # A post without the excerpt separator is all excerpt in Material's blog: the
+            # separator before the section keeps "Cite this post" off the blog's index.
+            more = "" if self.excerpt_separator in markdown else self.excerpt_separator + "\n\n"
+            markdown = markdown.rstrip("\n") + "\n\n" + more + citepost.section(page.post, url) + "\n"
         cited = [list(map(list, ref)) for ref in page.post.cited] if page.post is not None else None
         return [mdscan.strip_raw_markers(citations.unescape_at(markdown)), cited]
 
