@@ -84,8 +84,9 @@ def test_serve_rebuilds_on_an_edit_of_the_root_references_bib(tmp_path):
 def test_a_post_without_a_separator_keeps_its_cite_block_off_the_blog_index(tmp_path):
     """Authoring: "a post without <!-- more --> puts its whole "Cite this post" block,
     BibTeX included, on the blog index"."""
-    site = blog_site(tmp_path / "s", {"a.md": post("Short", "No separator here [@rudin2019stop].\n"),
-                                      "b.md": post("Long", "Intro.\n\n<!-- more -->\n\nRest.\n", "2024-01-03")})  # fmt: skip
+    posts = {"a.md": post("Short", "No separator here [@rudin2019stop].\n"),
+             "b.md": post("Long", "Intro.\n\n<!-- more -->\n\nRest.\n", "2024-01-03")}  # fmt: skip
+    site = blog_site(tmp_path / "s", posts)
     done = mkdocs(site, "--strict")
     assert done.returncode == 0, done.stdout
     index = (site / "site" / "blog" / "index.html").read_text()
