@@ -240,3 +240,22 @@ def test_two_figures_of_one_recipe_download_as_two_files():
     assert names == {"shap-digit", "shap-digit-digit3-index2", "shap-digit-digit3-index2-misclassified"}
     grid = _figure_name(recipes["shap-grid"], {"name": "shap-grid", "digits": [1, 2]})
     assert grid == "shap-grid-digits1_2"
+
+
+@pytest.mark.parametrize(
+    ("caption", "message"),
+    [
+        ("Ends </figure> here", "a caption cannot hold '</figure>', which would end the figure there (in code too); "
+                                "write it as &lt;/figure&gt; outside code"),
+        ("Code `</figcaption>` too", "a caption cannot hold '</figcaption>'"),
+        ("A <FIGURE> inside", "a caption cannot hold '<FIGURE>'"),
+        ("Another {% figure 'shap-grid' %} inside", "a caption cannot hold a figure tag"),
+    ],
+)  # fmt: skip
+def test_a_caption_that_would_break_its_figure_names_its_line(caption, message):
+    """Silently wrong: "</figure> in a caption closes the figure; a figure tag in a caption is
+    shown as text"."""
+    quoted = caption.replace('"', '\\"')
+    with pytest.raises(computed.TagError) as error:
+        computed.find_figure_tags(f'# A\n\n{{% figure "shap-digit" caption="{quoted}" %}}\n')
+    assert error.value.line == 3 and error.value.message.startswith(message)

@@ -74,6 +74,7 @@ def find_figure_tags(markdown: str, first_line: int = 1) -> list[FigureTag]:
             raise TagError(line, f"caption must be a quoted string, got {caption!r}")
         if label is not None and (not isinstance(label, str) or not _LABEL.fullmatch(label)):
             raise TagError(line, f"a figure's id starts with 'fig-' and holds letters, digits, - and _: got {label!r}")
+        _check_caption(caption, line)
         before = markdown[markdown.rfind("\n", 0, tag.start) + 1 : tag.start]
         after_end = markdown.find("\n", tag.end)
         after = markdown[tag.end : len(markdown) if after_end < 0 else after_end]
@@ -86,6 +87,21 @@ def find_figure_tags(markdown: str, first_line: int = 1) -> list[FigureTag]:
             )  # fmt: skip
         found.append(FigureTag(args.positional[0], args.named, caption, label, tag.start, tag.end, line))
     return found
+
+
+_FIGURE_HTML = re.compile(r"</?fig(?:ure|caption)\b", re.IGNORECASE)
+
+
+def _check_caption(caption: str, line: int) -> None:
+    """A caption that would break its figure is an error: md_in_html ends the figure at a
+    ``</figure>`` or ``</figcaption>`` anywhere in it, code spans included, and a figure
+    cannot stand inside another's caption."""
+    found = _FIGURE_HTML.search(caption)
+    if found:
+        raise TagError(line, f"a caption cannot hold '{found[0]}>', which would end the figure there (in code too); "
+                             f"write it as &lt;{found[0][1:]}&gt; outside code")  # fmt: skip
+    if any(tag.name == "figure" for tag in mdscan.tags(caption)):
+        raise TagError(line, "a caption cannot hold a figure tag; put the other figure on a line of its own")
 
 
 def find_value_tags(markdown: str, first_line: int = 1) -> list[ValueTag]:
