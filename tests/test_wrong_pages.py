@@ -259,3 +259,32 @@ def test_a_caption_that_would_break_its_figure_names_its_line(caption, message):
     with pytest.raises(computed.TagError) as error:
         computed.find_figure_tags(f'# A\n\n{{% figure "shap-digit" caption="{quoted}" %}}\n')
     assert error.value.line == 3 and error.value.message.startswith(message)
+
+
+def test_a_label_a_new_post_repeats_is_reported_in_the_new_post(tmp_path):
+    """Errors that mislead: "a label error caused by a new post is reported in an older post"."""
+    import os
+
+    from explaining_machines import settings
+    from explaining_machines.citations.apparatus import Apparatus
+    from explaining_machines.errors import SourceError
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "references.bib").write_text("")
+    pages = {
+        "old.md": "# Old\n\nSee @fig-x on the other page.\n",
+        "a.md": '# A\n\n{% figure "shap-digit" id="fig-x" %}\n',
+        "new.md": '# New\n\nText.\n\n{% figure "lime-digit" id="fig-x" %}\n',
+    }
+    apparatus = Apparatus(settings.load({}, tmp_path), lambda level, message: None)
+    for number, (name, text) in enumerate(pages.items()):
+        path = tmp_path / "docs" / name
+        path.write_text(text)
+        os.utime(path, (1_700_000_000 + number, 1_700_000_000 + number))  # new.md is the newest
+        apparatus.read(name, path, text)
+    with pytest.raises(SourceError) as error:
+        apparatus.check()
+    assert str(error.value) == (
+        "docs/new.md:5: label 'fig-x' is defined here and in docs/a.md:3, and docs/old.md:3 refers to it from "
+        "another page, which cannot tell them apart: rename one of them"
+    )

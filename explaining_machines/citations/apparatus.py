@@ -59,6 +59,7 @@ class Apparatus:
         self._recording: list[list] | None = None  # what the step being remembered reports
         self._site_state: str | None = None
         self._digests: dict[Path, str] = {}
+        self._paths: dict[str, Path] = {}  # each page's file, by source URI
         self.excerpt_separator = "<!-- more -->"  # Material's default; the hook sets the blog's
 
     # ------------------------------------------------------------------ remembering
@@ -111,6 +112,7 @@ class Apparatus:
         bibs = None if declared is None else self._bibs(path, declared, line, where)
         page_labels = xref.PageLabels(src_uri, title, {label.name: label for label in labels})
         self.pages[src_uri] = PageInfo(where, first, body, bibs, page_labels)
+        self._paths[src_uri] = path
 
     def _read(self, where: str, first: int, body: str, raw: str, name: str) -> list:
         lines = mdscan.LineIndex(body, first)
@@ -187,6 +189,7 @@ class Apparatus:
                         raise citations.CitationError(citation.line, f"'@{item.key}' reads as a cross-reference, "
                             f"but it is a key of the bibliography: cite it as @{{{item.key}}}")  # fmt: skip
                     if item.is_reference:
+                        self._unambiguous(item.key, page, src_uri, citation.line)
                         xref.resolve(item.key, src_uri, labels, citation.line)
                     elif item.key not in library.entries:
                         message = citations.unknown_key_message(item.key, sorted(library.entries), library.sources)
@@ -199,6 +202,31 @@ class Apparatus:
             self._once(logging.WARNING, f"{page.where}:{miss.line}: '@{miss.word}' is no citation key; did you "
                                         f"mean '@{miss.key}'? (write \\@{miss.word} for the text itself)")  # fmt: skip
         return cited
+
+    def _unambiguous(self, name: str, page: PageInfo, src_uri: str, line: int) -> None:
+        """A reference to a label that several other pages define fails where the label was
+        defined last (the newest file: the post just written, most likely), not in the page
+        that refers to it, which was right until then."""
+        if name in page.labels.labels:
+            return
+        holders = [uri for uri, other in self.pages.items() if name in other.labels.labels]
+        if len(holders) < 2:
+            return
+
+        def newest(uri: str) -> tuple[float, str]:
+            try:
+                return self._paths[uri].stat().st_mtime, uri
+            except (KeyError, OSError):
+                return 0.0, uri
+
+        holders.sort(key=newest)
+        here = self.pages[holders[-1]]
+        others = ", ".join(
+            f"{self.pages[uri].where}:{self.pages[uri].labels.labels[name].line}" for uri in holders[:-1]
+        )
+        raise SourceError(f"{here.where}:{here.labels.labels[name].line}: label '{name}' is defined here and in "
+                          f"{others}, and {page.where}:{line} refers to it from another page, which cannot tell "
+                          f"them apart: rename one of them")  # fmt: skip
 
     def _labels(self) -> dict[str, xref.PageLabels]:
         return {uri: page.labels for uri, page in self.pages.items()}
