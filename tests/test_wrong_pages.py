@@ -288,3 +288,24 @@ def test_a_label_a_new_post_repeats_is_reported_in_the_new_post(tmp_path):
         "docs/new.md:5: label 'fig-x' is defined here and in docs/a.md:3, and docs/old.md:3 refers to it from "
         "another page, which cannot tell them apart: rename one of them"
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('--8<-- "code.py:trian"', "snippet 'code.py:trian': code.py has no section 'trian'; did you mean 'train'? "
+                                   "(sections: train, plot)"),
+        ("--8<-- 'missing.py'", "snippet file 'missing.py' is not in the snippets' base paths (BASE)"),
+    ],
+)  # fmt: skip
+def test_a_missing_snippet_section_names_the_page_line(tmp_path, line, message):
+    """Errors that mislead: "a missing snippet section prints a Python traceback without a line"."""
+    from explaining_machines.source import snippets
+
+    (tmp_path / "code.py").write_text("# --8<-- [start:train]\nx = 1\n# --8<-- [end:train]\n"
+                                      "# --8<-- [start:plot]\ny = 2\n# --8<-- [end:plot]\n")  # fmt: skip
+    page = f'# A\n\n```python\n{line}\n```\n\n;--8<-- "escaped.py"\n'
+    with pytest.raises(snippets.SnippetError) as error:
+        snippets.check(page, 3, [tmp_path])
+    assert (error.value.line, error.value.message) == (6, message.replace("BASE", str(tmp_path)))
+    snippets.check(page.replace(line, '--8<-- "code.py:train"'), 3, [tmp_path])  # a section it has: no error

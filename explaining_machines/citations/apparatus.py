@@ -107,7 +107,7 @@ class Apparatus:
         name = name or Path(src_uri).stem
         default = list(self.settings.citations.bibliography)
         read = self._remembered(["read", src_uri, where, raw, name, default],
-                                lambda: self._read(where, first, body, raw, name), _decode_read)  # fmt: skip
+                                lambda: self._read(where, first, body, raw, name), pageinfo.decode_read)  # fmt: skip
         labels, title, declared, line = read
         bibs = None if declared is None else self._bibs(path, declared, line, where)
         page_labels = xref.PageLabels(src_uri, title, {label.name: label for label in labels})
@@ -175,7 +175,7 @@ class Apparatus:
                 parts = ["check", src_uri, page.where, page.body, page.first_line, page.bib_state(),
                          self._labels_state(), dataclasses.asdict(self.settings.citations)]  # fmt: skip
                 check = lambda src_uri=src_uri, page=page: self._check_page(src_uri, page, labels)  # noqa: E731
-                page.cited = self._remembered(parts, check, _strings)
+                page.cited = self._remembered(parts, check, pageinfo.strings)
 
     def _check_page(self, src_uri: str, page: PageInfo, labels: dict[str, xref.PageLabels]) -> list[str]:
         library = page.library
@@ -185,7 +185,7 @@ class Apparatus:
         try:
             for citation in citations.find_citations(page.body, page.first_line, self._known(page)):
                 for item in citation.items:
-                    if item.is_reference and item.key in library.entries and not _is_label(item.key, labels):
+                    if item.is_reference and item.key in library.entries and not xref.is_label(item.key, labels):
                         raise citations.CitationError(citation.line, f"'@{item.key}' reads as a cross-reference, "
                             f"but it is a key of the bibliography: cite it as @{{{item.key}}}")  # fmt: skip
                     if item.is_reference:
@@ -289,7 +289,7 @@ class Apparatus:
         state = [[key, [[uri, page.where, page.labels.title, urls[uri]] for uri, page in pages],
                   pages[0][1].bib_state()] for key, pages in citing.items()]  # fmt: skip
         parts = ["site", here, state, dataclasses.asdict(self.settings.citations)]
-        return self._remembered(parts, lambda: self._site_page(here, urls, citing), _string)
+        return self._remembered(parts, lambda: self._site_page(here, urls, citing), pageinfo.string)
 
     def _site_page(self, here: str, urls: Mapping[str, str], citing: dict[str, list[tuple[str, PageInfo]]]) -> str:
         from explaining_machines.citations import bibtex
@@ -322,7 +322,7 @@ class Apparatus:
         parts = ["render", src_uri, markdown, page.where, page.first_line, labels, page.bib_state(), post,
                  page.bib_file, self._labels_state(), dataclasses.asdict(self.settings.citations),
                  self.excerpt_separator]  # fmt: skip
-        rendered, cited = self._remembered(parts, lambda: self._render(src_uri, page, markdown), _decode_render)
+        rendered, cited = self._remembered(parts, lambda: self._render(src_uri, page, markdown), pageinfo.decode_render)
         if page.post is not None and cited is not None:
             page.post = dataclasses.replace(page.post, cited=cited)
         return rendered
@@ -395,33 +395,3 @@ def rendering_memo(path: Path) -> memo.Memo:
     )
     modules = (*files, mdscan, frontmatter)
     return memo.Memo(path, memo.code_digest(modules, ("pybtex", "latexcodec", "latex2mathml", "PyYAML")))
-
-
-def _strings(value: Any) -> list[str]:
-    if not isinstance(value, list):
-        raise TypeError(value)
-    return [str(item) for item in value]
-
-
-def _string(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError(value)
-    return value
-
-
-def _decode_read(value: Any) -> tuple:
-    labels, title, declared, line = value
-    return ([xref.Label(**label) for label in labels], _string(title),
-            None if declared is None else _strings(declared), None if line is None else int(line))  # fmt: skip
-
-
-def _decode_render(value: Any) -> tuple[str, tuple | None]:
-    rendered, cited = value
-    if cited is not None:
-        cited = tuple(tuple((str(name), str(item)) for name, item in ref) for ref in cited)
-    return _string(rendered), cited
-
-
-def _is_label(name: str, labels: dict[str, xref.PageLabels]) -> bool:
-    """Whether any page of the site has the label `name`."""
-    return any(name in page.labels for page in labels.values())
