@@ -329,13 +329,15 @@ class Apparatus:
 
     def _render(self, src_uri: str, page: PageInfo, markdown: str) -> list:
         markdown = xref.number_page(markdown, page.first_line, page.labels.labels)
+        if page.post is not None and self.excerpt_separator not in markdown:
+            # A post without the excerpt separator is all excerpt in Material's blog: one after
+            # the author's text keeps the reference list and "Cite this post" off the blog's
+            # index, as an author's own separator does.
+            markdown = markdown.rstrip("\n") + "\n\n" + self.excerpt_separator + "\n"
         markdown = self._cite(src_uri, page, markdown)
         if page.post is not None:
             url = relative(page.bib_file, src_uri)  # as Markdown links go
-            # A post without the excerpt separator is all excerpt in Material's blog: the
-            # separator before the section keeps "Cite this post" off the blog's index.
-            more = "" if self.excerpt_separator in markdown else self.excerpt_separator + "\n\n"
-            markdown = markdown.rstrip("\n") + "\n\n" + more + citepost.section(page.post, url) + "\n"
+            markdown = markdown.rstrip("\n") + "\n\n" + citepost.section(page.post, url) + "\n"
         cited = [list(map(list, ref)) for ref in page.post.cited] if page.post is not None else None
         return [mdscan.strip_raw_markers(citations.unescape_at(markdown)), cited]
 
