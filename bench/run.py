@@ -12,6 +12,9 @@ the other, on this machine:
    cache included, with every post copied under its own slug, title, date and labels): the
    warm build and the floor, the same pages with ``hooks:`` emptied, three times each in
    pairs (warm, floor, warm, floor, ...); their ratio is the median of the three pairs'.
+   Builds are timed in CPU seconds of the build and every process it starts (a warm build
+   is one process on one core, so on a quiet machine it equals the wall time, which the
+   results keep too; on a shared machine it still measures the build alone).
    Then the milliseconds each hook spends per post (``bench/hooktimes.py``) and the page
    weight (the mean size of a post's HTML, and of the whole site);
 3. for the sizes up to ``--serve-up-to`` posts: ``mkdocs serve``, from saving an edit of
@@ -30,12 +33,14 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -43,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TEST = ROOT.parent / "shared" / "data" / "mnist"
 RUNS = 3  # warm and floor builds are timed this many times each, in pairs; the median pair counts
 SERVE_RUNS = 3
+WALL: list[float] = []  # the wall seconds of every build, in order
 
 
 def copy_sources(target: Path, test_path: Path | None) -> None:
@@ -60,12 +66,35 @@ def copy_sources(target: Path, test_path: Path | None) -> None:
         (target / "mkdocs.yml").write_text(config)
 
 
-def build(site: Path, *, profile_imports: bool = False) -> tuple[float, str]:
-    """One ``mkdocs build --strict`` in `site`: (seconds, combined output)."""
+def build_env() -> dict[str, str]:
+    """The environment of a timed build: an author's, whose Python caches compiled modules.
+
+    Some machines (this one among them) set PYTHONDONTWRITEBYTECODE; the installed libraries
+    have their bytecode from pip, but the project, installed as editable, would be compiled
+    again by every build (0.7 s here), which no author's build does after its first.
+    """
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def cpu_seconds() -> float:
+    """CPU seconds (user and system) of the children that have ended so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def build(site: Path, *, profile_imports: bool = False) -> tuple[float, str]:
+    """One ``mkdocs build --strict`` in `site`: (CPU seconds, combined output).
+
+    CPU time, not wall time: a warm build runs in one process on one core, so on a quiet
+    machine the two agree, and on a shared one (two cores, other work) CPU time still
+    measures the build and not its neighbours. `timed_wall` keeps the wall time too.
+    """
+    env = build_env()
     if profile_imports:
         env["PYTHONPROFILEIMPORTTIME"] = "1"  # inherited by every Python child (figures CLI, kernels)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", "site"],
         cwd=site,
@@ -74,10 +103,10 @@ def build(site: Path, *, profile_imports: bool = False) -> tuple[float, str]:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    seconds = time.perf_counter() - started
+    WALL.append(time.perf_counter() - started)
     if done.returncode != 0:
         sys.exit(f"bench: build failed in {site}:\n{done.stdout[-4000:]}")
-    return seconds, done.stdout
+    return cpu_seconds() - cpu, done.stdout
 
 
 def records(cache: Path) -> dict[str, dict]:
@@ -129,7 +158,7 @@ def scaled_site(source: Path, target: Path, posts: int) -> Path:
 
 def hook_seconds(site: Path) -> dict[str, float]:
     """Seconds each hook spends in one warm build of `site` (bench/hooktimes.py)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = build_env()
     done = subprocess.run([sys.executable, str(ROOT / "bench" / "hooktimes.py"), str(site)], env=env,
                           capture_output=True, text=True)  # fmt: skip
     if done.returncode != 0:
@@ -167,12 +196,15 @@ def serve_seconds(site: Path, post: str, url_path: str) -> list[float]:
     until the new word is in it. The edit is undone afterwards.
     """
     port = free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = build_env()
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
                               cwd=site, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)  # fmt: skip
     path = site / post
     original = path.read_text()
-    url = f"http://127.0.0.1:{port}/{url_path}"
+    # mkdocs serve serves the site under its site_url's path, as a host would.
+    found = re.search(r"^site_url:\s*(\S+)", (site / "mkdocs.yml").read_text(), re.MULTILINE)
+    base = urllib.parse.urlsplit(found[1]).path if found else "/"
+    url = f"http://127.0.0.1:{port}{base.rstrip('/')}/{url_path}"
     times = []
     try:
         deadline = time.monotonic() + 600
@@ -207,15 +239,17 @@ def measure(site: Path, floor: Path, posts: int, serve: bool) -> dict:
     """Warm build against the floor (median of paired runs), hook times, page weight and serve."""
     build(site)  # new posts' figures are the same entries: nothing is computed; memos fill
     build(floor)
-    pairs = []
+    pairs, walls = [], []
     for _ in range(RUNS):
         pairs.append((build(site)[0], build(floor)[0]))
+        walls.append((WALL[-2], WALL[-1]))
     ratios = sorted(warm / low for warm, low in pairs)
     result = {
         "posts": posts,
         "warm_seconds": [round(warm, 2) for warm, _ in pairs],
         "floor_seconds": [round(low, 2) for _, low in pairs],
         "warm_over_floor": round(ratios[len(ratios) // 2], 3),
+        "wall_seconds": [[round(warm, 2), round(low, 2)] for warm, low in walls],
         "hook_ms_per_post": {name: round(1000 * sec / posts, 2) for name, sec in hook_seconds(site).items()},
         **page_weight(site),
     }
@@ -250,7 +284,8 @@ def main() -> int:
     site.mkdir()
     copy_sources(site, args.test_path.resolve() if args.test_path else None)
 
-    cold, _ = build(site)
+    build(site)
+    cold = WALL[-1]  # the cold build runs several processes at once: its wall time counts
     _, profiled_log = build(site, profile_imports=True)  # counts imports; the profiler's own cost is not timed
     tf_imports = sorted({m for m in re.findall(r"import time:.*\|\s+(tensorflow\S*|keras\S*)", profiled_log)})
     recomputed = [line for line in profiled_log.splitlines() if "computing" in line or "executing" in line]

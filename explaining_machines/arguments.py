@@ -4,7 +4,10 @@ A value is written as YAML writes it in flow style: a number (``3``, ``0.5``),
 ``true`` or ``false``, a quoted string (``"a caption"``, ``'x'``), or a list in
 brackets (``[3, 4, 8, 9]``). PyYAML reads each value, with one change: only
 ``true`` and ``false`` are booleans (YAML 1.1 would also read ``yes``, ``no``,
-``on`` and ``off`` as booleans, a surprise in a figure tag). The same parser serves
+``on`` and ``off`` as booleans, a surprise in a figure tag), and numbers are those of
+YAML 1.2's core schema: ``010`` is ten, not eight (PyYAML reads YAML 1.1, where a
+leading zero means octal, ``1_0`` is 10 and ``1:05`` is 65); ``1:05`` and ``1_0`` are
+text, which the parameter's check then refuses. The same parser serves
 ``{% figure %}`` tags and ``python -m figures build NAME key=value``, so the two
 cannot drift apart. Imports nothing from MkDocs.
 """
@@ -25,16 +28,38 @@ class ArgumentError(ValueError):
 
 
 class _FlowLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, with booleans spelled true/false only."""
+    """PyYAML's safe loader, with YAML 1.2's core schema for booleans and numbers."""
 
 
+_BOOL, _INT, _FLOAT = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 _FlowLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_BOOL, _INT, _FLOAT)]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_FlowLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+# The core schema's patterns (YAML 1.2.2, section 10.3.2).
+_INT_12 = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_FLOAT_12 = re.compile(
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
 )
+_FlowLoader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_FlowLoader.add_implicit_resolver(_INT, _INT_12, list("-+0123456789"))
+_FlowLoader.add_implicit_resolver(_FLOAT, _FLOAT_12, list("-+.0123456789"))
+
+
+def _int_12(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    text = loader.construct_scalar(node)
+    if text.startswith(("0o", "0x")):
+        return int(text[2:], 8 if text[1] == "o" else 16)
+    return int(text, 10)  # a leading zero is a decimal digit
+
+
+def _float_12(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
+    text = loader.construct_scalar(node).lower()
+    return float(text.replace(".inf", "inf").replace(".nan", "nan"))
+
+
+_FlowLoader.add_constructor(_INT, _int_12)
+_FlowLoader.add_constructor(_FLOAT, _float_12)
 
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 

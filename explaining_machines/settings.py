@@ -5,11 +5,10 @@ default, its bounds or allowed values, and a line of help. `load` checks a raw
 mapping against the schema and returns `ProjectSettings`; anything wrong raises
 `SettingsError` with one message style::
 
-    mkdocs.yml:12: extra.project.model.epochs: expected a whole number from 1 to 200, got 0
+    mkdocs.yml: extra.project.model.epochs: expected a whole number from 1 to 200, got 0
 
-(the line where the key is written, when `load` is given the file's text). The MkDocs
-hook and ``python -m figures`` read the settings through this module, so they cannot
-disagree. Imports nothing from MkDocs.
+The MkDocs hook and ``python -m figures`` read the settings through this module, so
+they cannot disagree. Imports nothing from MkDocs.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
+from explaining_machines import yamllines
 from explaining_machines.errors import close_matches
 
 PREFIX = "extra.project"
@@ -151,12 +151,17 @@ class ProjectSettings:
     """All of ``extra.project``, validated. `root` is the folder of mkdocs.yml."""
 
     root: Path = field(metadata={"internal": True})
+    source: str = field(default="mkdocs.yml", metadata={"internal": True})  # its file name, in messages
     cache_dir: str = setting(".figures-cache", accepts="a folder path", doc="the cache folder, relative to mkdocs.yml")
     citations: CitationSettings = field(default_factory=CitationSettings)
     data: DataSettings = field(default_factory=DataSettings)
     model: ModelSettings = field(default_factory=ModelSettings)
     figures: FigureSettings = field(default_factory=FigureSettings)
     remote_cache: RemoteCacheSettings = field(default_factory=RemoteCacheSettings)
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / self.source
 
     @property
     def cache_path(self) -> Path:
@@ -167,43 +172,14 @@ class ProjectSettings:
         return os.path.relpath(path, self.root)
 
 
-def load(raw: Any, root: Path, source: str = "mkdocs.yml", text: str | None = None) -> ProjectSettings:
-    """Validate the raw ``extra.project`` mapping (None: all defaults) against the schema.
-
-    With `text`, the configuration file's text, a message names the line of the key.
-    """
+def load(raw: Any, root: Path, source: str = "mkdocs.yml") -> ProjectSettings:
+    """Validate the raw ``extra.project`` mapping (None: all defaults) against the schema."""
     try:
         values = _section(ProjectSettings, {} if raw is None else raw, PREFIX)
     except SettingsError as error:
-        raise SettingsError(f"{where(source, text, str(error).split(':')[0])}: {error}") from None
-    return ProjectSettings(root=root, **values)
-
-
-def where(source: str, text: str | None, key: str) -> str:
-    """``mkdocs.yml:12`` for the line that writes `key` (``extra.project.model.epochs``), or as near as
-    it gets (the innermost key written); ``mkdocs.yml`` without the text or a key found."""
-    line = _line_of(text, key) if text is not None else None
-    return f"{source}:{line}" if line else source
-
-
-def _line_of(text: str, key: str) -> int | None:
-    import yaml  # composing only: no tag is constructed, so ``!ENV`` and ``!!python/name`` are no matter
-
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return None
-    line = None
-    for part in key.split("."):
-        if not isinstance(node, yaml.MappingNode):
-            break
-        for name, value in node.value:
-            if isinstance(name, yaml.ScalarNode) and name.value == part:
-                line, node = name.start_mark.line + 1, value
-                break
-        else:
-            break
-    return line
+        at = yamllines.line(root / source, str(error).split(":", 1)[0])
+        raise SettingsError(f"{source}{f':{at}' if at else ''}: {error}") from None
+    return ProjectSettings(root=root, source=source, **values)
 
 
 def schema(cls: type = ProjectSettings, prefix: str = PREFIX) -> list[tuple[str, str, Any, str]]:

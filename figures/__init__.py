@@ -54,10 +54,10 @@ _TolerantLoader.add_constructor("!ENV", construct_env_tag)
 
 def read_config(config_file: Path) -> tuple[ProjectSettings, Path]:
     """The validated project settings of an mkdocs.yml, and its docs folder."""
-    text = config_file.read_text(encoding="utf-8")
-    config: Any = yaml.load(text, Loader=_TolerantLoader) or {}
+    with config_file.open(encoding="utf-8") as handle:
+        config: Any = yaml.load(handle, Loader=_TolerantLoader) or {}
     root = config_file.resolve().parent
-    settings = load((config.get("extra") or {}).get("project"), root, config_file.name, text)
+    settings = load((config.get("extra") or {}).get("project"), root, config_file.name)
     return settings, root / (config.get("docs_dir") or "docs")
 
 

@@ -5,6 +5,7 @@ Commands:
   build [TARGET ...]   compute what is missing (every figure and notebook by default)
   why TARGET           for each step behind a target: cached, why it would be computed, or what it waits for
   values               every number a post can state with {% value %}, and its current value
+  digits               per label, the test digits a figure can choose and those the model gets wrong
   clean                empty the cache; ``--unused`` keeps what the last build used
   pull [TARGET ...]    fetch from the remote cache what the site uses (before ``mkdocs serve`` on a new machine)
   push                 upload the entries the last builds used to the remote cache (create-only)
@@ -35,7 +36,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from figures import FigureError, Project, SettingsError, open_project, sharing, values, workers
+from figures import FigureError, Project, SettingsError, digits, open_project, sharing, values, workers
 from figures.model import SelectionError
 
 
@@ -66,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help="compute what is missing")
     build.add_argument("targets", nargs="*", metavar="TARGET", help="shap-digit digit=3, model, ...")
     commands.add_parser("values", help="list the values posts can state, with their current values")
+    commands.add_parser("digits", help="per label, the test digits a figure can choose and which the model gets wrong")
     why = commands.add_parser("why", help="why a target would be recomputed")
     why.add_argument("target", nargs="+", metavar="TARGET")
     clean = commands.add_parser("clean", help="delete cache entries")
@@ -135,6 +137,9 @@ def _run(args: argparse.Namespace) -> int:
             entry, _ = project.status(values.step_of(project, value))
             shown = values.formatted(values.read(entry, value), value.kind) if entry else "(not computed yet)"
             print(f"{value.name:28} {shown:>12}   {value.help}")
+        return 0
+    if args.command == "digits":
+        print("\n".join(digits.table(project)))
         return 0
     if args.command == "why":
         found = project.steps_of(args.target)

@@ -9,6 +9,7 @@ the kind decides the default format (a share as ``97.4%``, a count as ``4,500``)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -74,6 +75,10 @@ def lookup(project: Project, name: str) -> Value:
     values = known(project)
     if name in values:
         return values[name]
+    needs_test = {value.name for value in VALUES if value.needs_test_set}
+    if name in needs_test:
+        raise ValueNameError(f"'{name}' is measured on the official MNIST test set: set extra.project.data.test_path "
+                             f"to a folder with its t10k IDX files (see the README)")  # fmt: skip
     hint = did_you_mean(name, values)
     test = "" if project.settings.data.test_path else "; the official test set's values need data.test_path"
     raise ValueNameError(f"unknown value '{name}'{hint} (known: {', '.join(sorted(values))}){test}")
@@ -91,9 +96,30 @@ def read(entry, value: Value) -> float | int:
     return entry.meta[value.field]
 
 
+# Python's format specification: [[fill]align][sign][z][#][0][width][grouping][.precision][type]
+_SPEC = re.compile(
+    r"(?:(?P<fill>.)?[<>=^])?[-+ ]?z?#?0?(?P<width>[0-9]+)?[,_]?(?:\.(?P<precision>[0-9]+))?"
+    r"(?P<type>[bcdeEfFgGnosxX%])?",
+    re.DOTALL,
+)
+MAX_WIDTH = 40  # a number in prose is never wider; a width of millions would put megabytes in the page
+MAX_PRECISION = 15  # what a float carries
+
+
 def formatted(number: float | int, kind: str, spec: str | None = None) -> str:
-    """`number` as prose shows it: by its kind, or by a Python format `spec` such as ``.2%``."""
+    """`number` as prose shows it: by its kind, or by a Python format `spec` such as ``.2%``.
+
+    A spec that cannot be right is refused: a percentage of anything but a share (a count
+    of 4,500 would read 450000.00%), a width over `MAX_WIDTH` or a precision over
+    `MAX_PRECISION`."""
     if spec is not None:
+        parts = _SPEC.fullmatch(spec)
+        if parts is None:
+            raise ValueNameError(f"format {spec!r} is no Python format specification such as '.2%' or ',d'")
+        if parts["type"] == "%" and kind != "share":
+            raise ValueNameError(f"format {spec!r} shows a share as a percentage, but this value is a {kind}")
+        if int(parts["width"] or 0) > MAX_WIDTH or int(parts["precision"] or 0) > MAX_PRECISION:
+            raise ValueNameError(f"format {spec!r} asks for more than {MAX_WIDTH} characters or {MAX_PRECISION} digits")
         try:
             return format(number, spec)
         except ValueError as error:

@@ -72,6 +72,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         for file in files.documentation_pages():
             if file.src_uri.endswith(".md") and file.abs_src_path is not None:
                 pages.collect(pages.where(file.abs_src_path), file.content_string)
+        pages.check_published({file.src_uri for file in files})
         executed = pages.compute({uri: Path(file.abs_src_path) for uri, file in notebooks.items()})
     except (SourceError, *FAILURES) as error:
         raise PluginError(str(error)) from None

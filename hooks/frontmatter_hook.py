@@ -7,7 +7,10 @@ Events:
   posts whose date, authors, tags or categories Material would reject without a line
   number, naming the file and line (`explaining_machines.source.frontmatter`). A page
   that passed with the same text and authors in the last build is not parsed again.
-* ``on_page_markdown`` honours ``toc: false`` by hiding Material's table of contents.
+* ``on_page_markdown`` (first, priority 100: the lines are the file's) checks each
+  ``--8<--`` snippet's file and section (`explaining_machines.source.snippets`): a missing
+  one is an error with the page's line, not pymdownx's traceback. It also honours
+  ``toc: false`` by hiding Material's table of contents.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from explaining_machines.errors import located
-from explaining_machines.source import frontmatter
+from explaining_machines.source import frontmatter, snippets
 
 log = get_plugin_logger("frontmatter")
 
@@ -63,7 +66,17 @@ def _blog(config: MkDocsConfig) -> tuple[str | None, set[str] | None]:
         raise PluginError(str(located(str(path), error))) from None
 
 
-def on_page_markdown(markdown: str, page: Page, **_) -> str:
+@event_priority(100)  # before any hook changes the page's lines
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **_) -> str:
+    options = config.mdx_configs.get("pymdownx.snippets")
+    if options is not None and "--8<--" in markdown:
+        base = options.get("base_path", ["."])
+        try:
+            snippets.check(markdown, frontmatter.body_first_line(page.file.content_string),
+                           [base] if isinstance(base, str) else base)  # fmt: skip
+        except snippets.SnippetError as error:
+            where = config.extra["project"].shown(page.file.abs_src_path or page.file.src_uri)
+            raise PluginError(str(located(where, error))) from None
     if page.meta.get("toc", True) is False:
         hidden = page.meta.setdefault("hide", [])
         if "toc" not in hidden:

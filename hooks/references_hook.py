@@ -16,6 +16,9 @@ Events:
   post" to posts and removes the ``{% raw %}`` markers. Working on the Markdown keeps the
   headings in the table of contents, and Material's blog excerpts see the finished links.
 * ``on_post_page`` adds the Google Scholar tags to each post's ``<head>``.
+* ``on_serve`` watches every .bib file the pages read outside the docs folder (the root
+  ``references.bib`` above all), and each build adds those new since: an edit of a
+  bibliography rebuilds the site as an edit of a page does.
 * ``on_post_build`` saves the pages' renderings (a memo in the cache folder: a warm build
   renders only the pages whose inputs changed) and drops the build's state; parsed .bib
   files stay memoised by content.
@@ -40,6 +43,8 @@ from explaining_machines.source import frontmatter
 
 log = get_plugin_logger("citations")
 _apparatus: Apparatus | None = None
+_server = None  # mkdocs serve's server, once it runs: each build watches the .bib files new to it
+_watched: set[Path] = set()  # the .bib files outside the docs folder that the pages read
 
 
 @event_priority(-60)  # after Material's blog (-50) has set each post's URL
@@ -51,12 +56,17 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     if problem:  # not the author's to fix: the pages are rendered again
         log.info("%s %s", store.path, problem)
     apparatus = _apparatus = Apparatus(settings, log.log, store)
+    blog = config.plugins.get("material/blog")
+    if blog is not None:
+        apparatus.excerpt_separator = blog.config.post_excerpt_separator
     for file in [f for f in files if f.src_uri.endswith(".bib")]:
         files.remove(file)  # a bibliography is read by the build, not published
-    # Material's blog marks its posts as excluded from the build's own pages: it renders them itself.
+    # Material's blog marks its posts as excluded from the build's own pages: it renders them
+    # itself, those it publishes (its drafts only under `mkdocs serve`, by default).
+    published = _published_posts(config)
     sources = [
         f for f in files
-        if f.src_uri.endswith(".md") and f.abs_src_path and (f.inclusion.is_included() or isinstance(f.page, Post))
+        if f.src_uri.endswith(".md") and f.abs_src_path and (f.inclusion.is_included() or f.src_uri in published)
     ]  # fmt: skip
     try:
         for file in sources:
@@ -64,9 +74,15 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         apparatus.check()
     except SourceError as error:
         raise PluginError(str(error)) from None
+    docs = Path(config.docs_dir).resolve()
+    new = {path for path in apparatus.bib_files() if not path.is_relative_to(docs)} - _watched
+    _watched.update(new)
+    if _server is not None:
+        for path in sorted(new):
+            _server.watch(str(path))
     authors = _authors(config)
     for file in sources:
-        if isinstance(file.page, Post):
+        if file.src_uri in published:
             path, text = apparatus.add_post(file.src_uri, _post(file, apparatus, config, authors), file.dest_uri)
             files.append(File.generated(config, path, content=text))
     site_page = settings.citations.site_page
@@ -76,6 +92,18 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         page.content_string = apparatus.site_page(page.url, urls)
         files.append(page)
     return files
+
+
+def _published_posts(config: MkDocsConfig) -> set[str]:
+    """The posts Material's blogs publish in this build: not their drafts (Material's
+    ``_is_excluded``), which would otherwise reach the References page and get a
+    "Cite this post" file of their own."""
+    return {
+        post.file.src_uri
+        for name, plugin in config.plugins.items()
+        if name.split("#")[0] == "material/blog" and getattr(plugin, "blog", None) is not None
+        for post in plugin.blog.posts
+    }
 
 
 def _authors(config: MkDocsConfig) -> dict[str, str]:
@@ -103,6 +131,14 @@ def _post(file: File, apparatus: Apparatus, config: MkDocsConfig, authors: dict[
         site=config.site_name,
         slug=post.config.slug or Path(file.src_uri).stem,
     )
+
+
+def on_serve(server, config: MkDocsConfig, builder, **_):
+    global _server
+    _server = server
+    for path in sorted(_watched):
+        server.watch(str(path))
+    return server
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -22,8 +22,7 @@ from explaining_machines.settings import SettingsError, load
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     path = Path(config.config_file_path).resolve()
     try:
-        text = path.read_text(encoding="utf-8")  # for the line of a wrong key
-        config.extra["project"] = load(config.extra.get("project"), path.parent, path.name, text)
+        config.extra["project"] = load(config.extra.get("project"), path.parent, path.name)
     except SettingsError as error:
         raise PluginError(str(error)) from None
     return config

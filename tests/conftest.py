@@ -64,6 +64,9 @@ def mkdocs(site: Path, *args: str, offline: bool = False) -> subprocess.Complete
 def build_env(site: Path) -> dict[str, str]:
     """The environment of a build in `site`: its own copy of the code first, if it has one."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    # Builds cache compiled modules as an author's Python does (some machines, CI's among
+    # them, set PYTHONDONTWRITEBYTECODE: each build would compile the project anew).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if (site / CODE_COPY).is_dir():
         env["PYTHONPATH"] = str(site / CODE_COPY)
     return env

@@ -85,3 +85,25 @@ def test_malformed_arguments_say_what_is_wrong(text, message):
 @pytest.mark.parametrize("value", [3, 0.5, True, False, 'a "quoted" \\ text', [3, 4], ["x", True]])
 def test_literal_writes_what_parse_reads_back(value):
     assert arguments.parse_value(arguments.literal(value)) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("010", 10),  # YAML 1.1: octal 8
+        ("-007", -7),
+        ("0o17", 15),
+        ("0x1F", 31),
+        ("1_0", "1_0"),  # YAML 1.1: 10
+        ("1:05", "1:05"),  # YAML 1.1: sexagesimal 65
+        ("1.5e3", 1500.0),
+        ("1_000.5", "1_000.5"),
+        ("[010, 1:05]", [10, "1:05"]),
+    ],
+)
+def test_numbers_follow_yaml_1_2s_core_schema(text, value):
+    """Issue 22, silently wrong: tag values were read as YAML 1.1 (``index=010`` explained
+    index 8, ``1_0`` was 10, ``1:05`` was 65), on the page and on the command line."""
+    assert arguments.parse_value(text) == value
+    assert type(arguments.parse_value(text)) is type(value)
+    assert arguments.parse(f'"x" index={text}').named["index"] == value

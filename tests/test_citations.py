@@ -17,7 +17,20 @@ from explaining_machines.citations import (
     unknown_key_message,
 )
 
-KEYS = {"a", "b", "item1", "item2", "item3", "пункт3", "smith04", "doe99", "a:2020.x", "fig-shap", "rudin2019stop"}
+KEYS = {
+    "a",
+    "b",
+    "item1",
+    "item2",
+    "item3",
+    "пункт3",
+    "smith04",
+    "doe99",
+    "a:2020.x",
+    "fig-shap",
+    "rudin2019stop",
+    "fig-data2020",
+}
 
 
 def items(text, keys=KEYS):
@@ -27,12 +40,15 @@ def items(text, keys=KEYS):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ('{% cite "a" %}', [(CiteItem("a"),)]),
-        ("{% cite 'a' %}", [(CiteItem("a"),)]),
-        ('{% cite "a", "b" %}', [(CiteItem("a"), CiteItem("b"))]),
-        ("{% cite a b %}", [(CiteItem("a"), CiteItem("b"))]),
-        ('{% cite "a" -l 12 %}', [(CiteItem("a", suffix="12"),)]),
-        ('{% cite a --locator "pp. 3-4" %}', [(CiteItem("a", suffix="pp. 3-4"),)]),
+        ('{% cite "a" %}', [(CiteItem("a", entry=True),)]),
+        ("{% cite 'a' %}", [(CiteItem("a", entry=True),)]),
+        ('{% cite "a", "b" %}', [(CiteItem("a", entry=True), CiteItem("b", entry=True))]),
+        ("{% cite a b %}", [(CiteItem("a", entry=True), CiteItem("b", entry=True))]),
+        ('{% cite "a" -l 12 %}', [(CiteItem("a", entry=True, suffix="p. 12"),)]),  # jekyll-scholar's default label
+        ("{% cite a -l 3-4 %}", [(CiteItem("a", entry=True, suffix="pp. 3-4"),)]),
+        ("{% cite a -l 2 -L chapter %}", [(CiteItem("a", entry=True, suffix="chap. 2"),)]),
+        ("{% cite a --label figure --locator iv %}", [(CiteItem("a", entry=True, suffix="fig. iv"),)]),
+        ('{% cite a --locator "pp. 3-4" %}', [(CiteItem("a", entry=True, suffix="pp. 3-4"),)]),
         ("[@a]", [(CiteItem("a"),)]),
         ("[@a; @b]", [(CiteItem("a"), CiteItem("b"))]),
         ("[@a, p. 12]", [(CiteItem("a", suffix=", p. 12"),)]),
@@ -40,7 +56,7 @@ def items(text, keys=KEYS):
         ("[@a:2020.x]", [(CiteItem("a:2020.x"),)]),
         ("[see @a, p. 4; also @b]", [(CiteItem("a", "see", ", p. 4"), CiteItem("b", "also"))]),
         ("[-@a]", [(CiteItem("a", suppress_author=True),)]),
-        ("[@{odd.key.}]", [(CiteItem("odd.key."),)]),
+        ("[@{odd.key.}]", [(CiteItem("odd.key.", entry=True),)]),
         ("mail [me@example.org] here", []),
         ('`{% cite "a" %}` and `[@a]`', []),
         ("\\[@a] is literal, \\@a too", []),
@@ -53,6 +69,10 @@ def items(text, keys=KEYS):
         ("write to me@a.org or @someone", []),
         ("as @a.", [(CiteItem("a"),)]),
         ("see @fig-shap and [@fig-shap]", [(CiteItem("fig-shap"),), (CiteItem("fig-shap"),)]),
+        (
+            "@{fig-data2020} and [@{fig-data2020}]",
+            [(CiteItem("fig-data2020", entry=True),), (CiteItem("fig-data2020", entry=True),)],
+        ),
     ],
 )
 def test_syntax_forms(text, expected):
@@ -103,7 +123,13 @@ def test_order_lines_and_contexts():
         ('ok\n{% cite "a"', 2, "unclosed '{% cite' tag: expected '%}' before the end of the paragraph"),
         ("{% cite %}", 1, "empty citation: '{% cite %}' names no key"),
         ('{% cite "" %}', 1, "empty citation key"),
-        ("{% cite a -x %}", 1, "unknown option '-x' in '{% cite %}'; use -l or --locator"),
+        ("{% cite a -x %}", 1, "unknown option '-x' in '{% cite %}'; use -l or --locator, -L or --label"),
+        (
+            "{% cite a -L pages %}",
+            1,
+            "'-L' in '{% cite %}' needs a label: page, chapter, section, figure, "
+            "paragraph, volume, note, line, equation, table",
+        ),
         ("a\n\n[see @]", 3, "empty citation key in '[see @]'"),
         ("text [@a more text\n\nnext", 1, "unclosed '[@' citation: expected ']'"),
         (

@@ -85,3 +85,26 @@ def test_clean_says_what_it_did(site, capsys):
     )
     assert run(capsys, site, "clean") == (0, [f"removed {site.parent / 'cache'}"])
     assert not (site.parent / "cache").exists()
+
+
+def test_digits_lists_per_label_the_digits_and_the_misread_ones(site, capsys, monkeypatch):
+    """Issue 22, authoring: "nothing tells an author which labels have misclassified test
+    digits before a build fails on one after 20 s"."""
+    import numpy as np
+
+    from figures.graph import Project
+
+    labels = np.array([5, 3, 5, 5, 0, 3])
+    predicted = np.array([5, 8, 6, 3, 0, 3])
+    logits = np.eye(10, dtype=np.float32)[predicted]
+    entry = type("Entry", (), {"meta": {"evaluated_on": "held-out digits"},
+                               "arrays": lambda self, name: {"logits": logits, "labels": labels}})()  # fmt: skip
+    asked = []
+    monkeypatch.setattr(Project, "ensure", lambda self, step: asked.append(step) or entry)
+    code, lines = run(capsys, site, "digits")
+    assert code == 0 and asked == ["predictions"]
+    assert lines[0] == "6 held-out digits, 3 read wrong by the model"
+    rows = {line.split()[0]: line for line in lines[3:]}
+    assert rows["5"].split() == ["5", "3", "2", "0:", "6,", "1:", "3"]  # misclassified=true index=1 reads as 3
+    assert rows["3"].split() == ["3", "2", "1", "0:", "8"]
+    assert rows["7"].split() == ["7", "0", "0", "-"]

@@ -19,7 +19,7 @@ import figures
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("explaining_machines", "figures")
 # The foundation of explaining_machines: what `figures` may use of it (explaining_machines/__init__.py).
-FOUNDATION = ("settings", "arguments", "errors", "files")
+FOUNDATION = ("settings", "arguments", "errors", "files", "yamllines")
 ENGINE = ("mkdocs", "material", "properdocs")
 EVENT_ORDER = (
     "on_startup", "on_config", "on_pre_build", "on_files", "on_nav", "on_env", "on_pre_page", "on_page_read_source",

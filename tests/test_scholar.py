@@ -12,7 +12,6 @@ import pytest
 from explaining_machines import settings
 from explaining_machines.citations import citepost
 from explaining_machines.citations.apparatus import Apparatus
-from explaining_machines.computed import TagError
 from explaining_machines.errors import SourceError
 
 BIB = """@article{rudin2019stop,
@@ -91,12 +90,6 @@ def test_what_cannot_be_built_names_file_and_line(tmp_path, body, message):
     assert str(error.value) == message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TagError,
-    reason="Apparatus.read lets the TagError of xref.find_labels (a figure's bad id) escape with no file, though it "
-    "promises a SourceError; in a build the figures hook reads the page first and names it",
-)
 def test_a_figure_id_that_is_no_label_names_file_and_line(tmp_path):
     with pytest.raises(SourceError) as error:
         apparatus(tmp_path, {"a.md": POST + '{% figure "shap-digit" id="seven" %}\n'})
@@ -123,12 +116,6 @@ def test_a_page_whose_front_matter_or_bibliography_cannot_be_read_names_file_and
     assert str(error.value) == message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="with 'bibliography: []' the unknown key message reads "
-    "\"unknown citation key 'x' (not in no bibliography)\"",
-)
 def test_a_key_on_a_page_with_an_empty_bibliography_list_says_so(tmp_path):
     with pytest.raises(SourceError) as error:
         apparatus(tmp_path, {"a.md": "---\nbibliography: []\n---\n# A\n\n[@x]\n"})

@@ -70,12 +70,6 @@ def test_a_malformed_value_tag_names_its_line(markdown, line, message):
     assert (error.value.line, error.value.message) == (line, message)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="a value tag's usage hint lacks the 'write' that the figure tag's has, so the message reads "
-    "\"'format=' needs a value; {% value ... %}\"",
-)
 def test_a_value_tag_without_a_format_value_says_what_to_write():
     with pytest.raises(TagError) as error:
         computed.find_value_tags('{% value "a" format= %}')

@@ -31,8 +31,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from explaining_machines import citations, memo
-from explaining_machines.citations import citepost, pageinfo, sitepage, xref
+from explaining_machines import citations, computed, memo
+from explaining_machines.citations import citepost, pageinfo, sitepage, syntax, xref
 from explaining_machines.citations.pageinfo import PageInfo
 from explaining_machines.errors import SourceError, located
 from explaining_machines.pages import head
@@ -41,7 +41,7 @@ from explaining_machines.settings import ProjectSettings
 from explaining_machines.source import frontmatter, mdscan
 
 KNOWN_TAGS = ("bibliography", "cite", "endraw", "figure", "raw", "value")
-XREF_PREFIXES = tuple(f"{kind}-" for kind in xref.KINDS)
+XREF_PREFIXES = syntax.XREF_PREFIXES
 
 Report = Callable[[int, str], None]  # (logging level, message)
 
@@ -59,6 +59,8 @@ class Apparatus:
         self._recording: list[list] | None = None  # what the step being remembered reports
         self._site_state: str | None = None
         self._digests: dict[Path, str] = {}
+        self._paths: dict[str, Path] = {}  # each page's file, by source URI
+        self.excerpt_separator = "<!-- more -->"  # Material's default; the hook sets the blog's
 
     # ------------------------------------------------------------------ remembering
 
@@ -105,11 +107,12 @@ class Apparatus:
         name = name or Path(src_uri).stem
         default = list(self.settings.citations.bibliography)
         read = self._remembered(["read", src_uri, where, raw, name, default],
-                                lambda: self._read(where, first, body, raw, name), _decode_read)  # fmt: skip
+                                lambda: self._read(where, first, body, raw, name), pageinfo.decode_read)  # fmt: skip
         labels, title, declared, line = read
         bibs = None if declared is None else self._bibs(path, declared, line, where)
         page_labels = xref.PageLabels(src_uri, title, {label.name: label for label in labels})
         self.pages[src_uri] = PageInfo(where, first, body, bibs, page_labels)
+        self._paths[src_uri] = path
 
     def _read(self, where: str, first: int, body: str, raw: str, name: str) -> list:
         lines = mdscan.LineIndex(body, first)
@@ -128,7 +131,7 @@ class Apparatus:
             labels = xref.find_labels(body, first)
         except mdscan.ScanError as error:
             raise located(where, error.at(lines)) from None
-        except (xref.XrefError, citations.CitationError) as error:
+        except (xref.XrefError, citations.CitationError, computed.TagError) as error:
             raise located(where, error) from None
         try:
             meta = frontmatter.check(raw)
@@ -160,6 +163,10 @@ class Apparatus:
             found.append(pageinfo.bib_source(bib, self.settings.shown(bib), self._digests))
         return tuple(found)
 
+    def bib_files(self) -> set[Path]:
+        """Every .bib file a page of the site reads (for `mkdocs serve` to watch)."""
+        return {bib.path for page in self.pages.values() for bib in page.bibs or ()}
+
     def check(self) -> None:
         """Every citation and reference of every page resolves, or fail naming its line."""
         labels = self._labels()
@@ -168,7 +175,7 @@ class Apparatus:
                 parts = ["check", src_uri, page.where, page.body, page.first_line, page.bib_state(),
                          self._labels_state(), dataclasses.asdict(self.settings.citations)]  # fmt: skip
                 check = lambda src_uri=src_uri, page=page: self._check_page(src_uri, page, labels)  # noqa: E731
-                page.cited = self._remembered(parts, check, _strings)
+                page.cited = self._remembered(parts, check, pageinfo.strings)
 
     def _check_page(self, src_uri: str, page: PageInfo, labels: dict[str, xref.PageLabels]) -> list[str]:
         library = page.library
@@ -178,7 +185,11 @@ class Apparatus:
         try:
             for citation in citations.find_citations(page.body, page.first_line, self._known(page)):
                 for item in citation.items:
-                    if item.key.startswith(XREF_PREFIXES):
+                    if item.is_reference and item.key in library.entries and not xref.is_label(item.key, labels):
+                        raise citations.CitationError(citation.line, f"'@{item.key}' reads as a cross-reference, "
+                            f"but it is a key of the bibliography: cite it as @{{{item.key}}}")  # fmt: skip
+                    if item.is_reference:
+                        self._unambiguous(item.key, page, src_uri, citation.line)
                         xref.resolve(item.key, src_uri, labels, citation.line)
                     elif item.key not in library.entries:
                         message = citations.unknown_key_message(item.key, sorted(library.entries), library.sources)
@@ -191,6 +202,31 @@ class Apparatus:
             self._once(logging.WARNING, f"{page.where}:{miss.line}: '@{miss.word}' is no citation key; did you "
                                         f"mean '@{miss.key}'? (write \\@{miss.word} for the text itself)")  # fmt: skip
         return cited
+
+    def _unambiguous(self, name: str, page: PageInfo, src_uri: str, line: int) -> None:
+        """A reference to a label that several other pages define fails where the label was
+        defined last (the newest file: the post just written, most likely), not in the page
+        that refers to it, which was right until then."""
+        if name in page.labels.labels:
+            return
+        holders = [uri for uri, other in self.pages.items() if name in other.labels.labels]
+        if len(holders) < 2:
+            return
+
+        def newest(uri: str) -> tuple[float, str]:
+            try:
+                return self._paths[uri].stat().st_mtime, uri
+            except (KeyError, OSError):
+                return 0.0, uri
+
+        holders.sort(key=newest)
+        here = self.pages[holders[-1]]
+        others = ", ".join(
+            f"{self.pages[uri].where}:{self.pages[uri].labels.labels[name].line}" for uri in holders[:-1]
+        )
+        raise SourceError(f"{here.where}:{here.labels.labels[name].line}: label '{name}' is defined here and in "
+                          f"{others}, and {page.where}:{line} refers to it from another page, which cannot tell "
+                          f"them apart: rename one of them")  # fmt: skip
 
     def _labels(self) -> dict[str, xref.PageLabels]:
         return {uri: page.labels for uri, page in self.pages.items()}
@@ -253,7 +289,7 @@ class Apparatus:
         state = [[key, [[uri, page.where, page.labels.title, urls[uri]] for uri, page in pages],
                   pages[0][1].bib_state()] for key, pages in citing.items()]  # fmt: skip
         parts = ["site", here, state, dataclasses.asdict(self.settings.citations)]
-        return self._remembered(parts, lambda: self._site_page(here, urls, citing), _string)
+        return self._remembered(parts, lambda: self._site_page(here, urls, citing), pageinfo.string)
 
     def _site_page(self, here: str, urls: Mapping[str, str], citing: dict[str, list[tuple[str, PageInfo]]]) -> str:
         from explaining_machines.citations import bibtex
@@ -284,14 +320,20 @@ class Apparatus:
         post = dataclasses.asdict(dataclasses.replace(page.post, cited=())) if page.post is not None else None
         labels = [dataclasses.asdict(label) for label in page.labels.labels.values()]
         parts = ["render", src_uri, markdown, page.where, page.first_line, labels, page.bib_state(), post,
-                 page.bib_file, self._labels_state(), dataclasses.asdict(self.settings.citations)]  # fmt: skip
-        rendered, cited = self._remembered(parts, lambda: self._render(src_uri, page, markdown), _decode_render)
+                 page.bib_file, self._labels_state(), dataclasses.asdict(self.settings.citations),
+                 self.excerpt_separator]  # fmt: skip
+        rendered, cited = self._remembered(parts, lambda: self._render(src_uri, page, markdown), pageinfo.decode_render)
         if page.post is not None and cited is not None:
             page.post = dataclasses.replace(page.post, cited=cited)
         return rendered
 
     def _render(self, src_uri: str, page: PageInfo, markdown: str) -> list:
         markdown = xref.number_page(markdown, page.first_line, page.labels.labels)
+        if page.post is not None and self.excerpt_separator not in markdown:
+            # A post without the excerpt separator is all excerpt in Material's blog: one after
+            # the author's text keeps the reference list and "Cite this post" off the blog's
+            # index, as an author's own separator does.
+            markdown = markdown.rstrip("\n") + "\n\n" + self.excerpt_separator + "\n"
         markdown = self._cite(src_uri, page, markdown)
         if page.post is not None:
             url = relative(page.bib_file, src_uri)  # as Markdown links go
@@ -308,13 +350,13 @@ class Apparatus:
         targets = {}
         for citation in found:
             for item in citation.items:
-                if item.key.startswith(XREF_PREFIXES) and item.key not in targets:
+                if item.is_reference and item.key not in targets:
                     holder, label = xref.resolve(item.key, src_uri, labels, citation.line)
                     text, url = xref.reference_text(src_uri, holder, label)
                     targets[item.key] = citations.Target(text, url, label.caption, label.number)
         settings = self.settings.citations
         author_year = settings.labels == "author-year"
-        cited = [item.key for c in found for item in c.items if item.key not in targets]
+        cited = [item.key for c in found for item in c.items if not (item.is_reference and item.key in targets)]
         refs: dict[str, citations.Reference] = {}
         if cited:
             from explaining_machines.citations import bibtex
@@ -355,28 +397,3 @@ def rendering_memo(path: Path) -> memo.Memo:
     )
     modules = (*files, mdscan, frontmatter)
     return memo.Memo(path, memo.code_digest(modules, ("pybtex", "latexcodec", "latex2mathml", "PyYAML")))
-
-
-def _strings(value: Any) -> list[str]:
-    if not isinstance(value, list):
-        raise TypeError(value)
-    return [str(item) for item in value]
-
-
-def _string(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError(value)
-    return value
-
-
-def _decode_read(value: Any) -> tuple:
-    labels, title, declared, line = value
-    return ([xref.Label(**label) for label in labels], _string(title),
-            None if declared is None else _strings(declared), None if line is None else int(line))  # fmt: skip
-
-
-def _decode_render(value: Any) -> tuple[str, tuple | None]:
-    rendered, cited = value
-    if cited is not None:
-        cited = tuple(tuple((str(name), str(item)) for name, item in ref) for ref in cited)
-    return _string(rendered), cited

@@ -46,6 +46,8 @@ def unknown_key_message(key: str, known: list[str], sources: str) -> str:
     close = list(dict.fromkeys(folded + close))[:3]
     if close:
         return f"unknown citation key '{key}'; did you mean {' or '.join(repr(k) for k in close)}?"
+    if sources == "no bibliography":
+        return f"unknown citation key '{key}': the page's 'bibliography:' names no .bib file"
     return f"unknown citation key '{key}' (not in {sources})"
 
 

@@ -12,7 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from explaining_machines.citations import citepost, xref
 from explaining_machines.citations.entries import anchor_id
@@ -96,3 +96,31 @@ def page_token(src_uri: str) -> str:
 def cite_id(src_uri: str, key: str) -> str:
     """The id of a page's first citation of `key`."""
     return f"cite-{page_token(src_uri)}-{anchor_id(key)[4:]}-1"
+
+
+def strings(value: Any) -> list[str]:
+    """A memo's list of strings, or TypeError: a memo is checked as it is read."""
+    if not isinstance(value, list):
+        raise TypeError(value)
+    return [str(item) for item in value]
+
+
+def string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(value)
+    return value
+
+
+def decode_read(value: Any) -> tuple:
+    """A page's reading as a memo keeps it: its labels, title, declared .bib files and their line."""
+    labels, title, declared, line = value
+    return ([xref.Label(**label) for label in labels], string(title),
+            None if declared is None else strings(declared), None if line is None else int(line))  # fmt: skip
+
+
+def decode_render(value: Any) -> tuple[str, tuple | None]:
+    """A page's rendering as a memo keeps it, and what a post cites (for Google Scholar)."""
+    rendered, cited = value
+    if cited is not None:
+        cited = tuple(tuple((str(name), str(item)) for name, item in ref) for ref in cited)
+    return string(rendered), cited

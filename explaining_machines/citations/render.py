@@ -75,7 +75,7 @@ class _Renderer:
         if citation.in_text:
             return self._in_text(citation)
         items = [self._item(item, citation.context) for item in citation.items]
-        if all(item.key in self.targets for item in citation.items):
+        if all(self._targets(item) for item in citation.items):
             return "; ".join(items)  # cross-references alone read as words: "see Figure 2"
         plain = not any(item.prefix or item.suffix for item in citation.items)
         joined = (", " if plain and not self.author_year else "; ").join(items)
@@ -83,8 +83,12 @@ class _Renderer:
             return f"({joined})" if self.author_year else f"[{joined}]"
         return f"({joined})" if self.author_year else f"{_OPEN}{joined}{_CLOSE}"
 
+    def _targets(self, item: CiteItem) -> bool:
+        """Whether `item` refers to a figure, equation or table (``@{fig-x}`` is a .bib key)."""
+        return item.is_reference and item.key in self.targets
+
     def _item(self, item: CiteItem, context: str) -> str:
-        if item.key in self.targets:
+        if self._targets(item):
             target = self.targets[item.key]
             shown = target.number if item.suppress_author else target.text
             link = self._link(item.key, shown, target.url, target.title, target.css, context, count=False)
@@ -97,7 +101,7 @@ class _Renderer:
 
     def _in_text(self, citation: Citation) -> str:
         (item,) = citation.items
-        if item.key in self.targets:
+        if self._targets(item):
             return self._item(item, citation.context)
         ref = self.references[item.key]
         self.cited.add(item.key)

@@ -18,13 +18,19 @@ from explaining_machines.errors import LocatedError
 from explaining_machines.source import mdscan
 from explaining_machines.source.mdscan import LineIndex
 
+# What a cross-reference's label starts with: the kinds of `citations.xref.KINDS` (which
+# imports this module, so the prefixes are written here; a test holds the two together).
+XREF_PREFIXES = ("fig-", "eq-", "tbl-")
+
 # A key: Pandoc's rule (a letter, digit or _, then those and single internal punctuation).
 KEY = r"\w(?:\w|[:.#$%&\-+?<>~/](?=\w))*"
 _BRACED_KEY = r"\{[^{}\s]+\}"
 _ITEM_KEY = re.compile(rf"(?P<dash>-?)@(?P<key>{KEY}|{_BRACED_KEY})")
 # @key after a space or punctuation (an underscore too: _@key_ is an emphasised citation).
 _IN_TEXT = re.compile(rf"(?<![^\W_]|[@\\`\[/.:=-])@(?P<key>{KEY}|{_BRACED_KEY})")
-_IN_TEXT_LOCATOR = re.compile(r" ?\[(?P<locator>[^\[\]\n@]*)\](?![(\[:{{])")
+# A locator after an in-text key: on the same line or, where the key ends a line, at the
+# start of the next (a paragraph's line break is a space); never a link or a definition.
+_IN_TEXT_LOCATOR = re.compile(r"(?: |\n[ \t]{0,3})?\[(?P<locator>[^\[\]\n@]*)\](?![(\[:{{])")
 LOCATOR_START = re.compile(
     r"(?:p|pp|page|pages|chap|chapter|sec|section|fig|figure|vol|volume|no|number|para|paragraph|line|"
     r"lines|col|column|part|book|note|verse|art|article|op|opus|sub verbo|s\.v|ch|fn|§|¶)\b\.?|\d",
@@ -50,6 +56,14 @@ class CiteItem:
     prefix: str = ""  # Markdown before the key, inside the brackets ("see")
     suffix: str = ""  # Markdown after the key: a locator ("p. 12") and anything else
     suppress_author: bool = False
+    # Written ``@{key}`` or in a Liquid tag: a bibliography key, even one that starts like a
+    # label (a .bib key "fig-data2020" cited as ``@{fig-data2020}``).
+    entry: bool = False
+
+    @property
+    def is_reference(self) -> bool:
+        """Whether this item refers to a figure, equation or table, not to a bibliography entry."""
+        return not self.entry and self.key.startswith(XREF_PREFIXES)
 
 
 @dataclass(frozen=True)
@@ -104,10 +118,11 @@ def find_citations(markdown: str, first_line: int = 1, keys: Callable[[str], boo
         if tail is not None:  # [@a](url) or [@a][ref]: a link, or a citation glued to text?
             if keys is None or not any(keys(item.key) for item in _parse_pandoc(body, line)):
                 continue  # a link whose text happens to start with @ (a handle)
+            linked = re.sub(r"(^|[^\w\\])@", r"\1\\@", body)  # the backslash belongs before each @
             raise CitationError(
                 line,
                 f"'[{body}]{tail.group()[:1]}' reads as both a citation and a link; write "
-                f"'[{body}] {tail.group()[:1]}' for a citation followed by text, or '[\\{body}]{tail.group()[:1]}' "
+                f"'[{body}] {tail.group()[:1]}' for a citation followed by text, or '[{linked}]{tail.group()[:1]}' "
                 "for a link",
             )
         found.append(Citation(_parse_pandoc(body, line), start, end, line, False, regions.context(start)))
@@ -257,7 +272,8 @@ def _parse_pandoc(body: str, line: int) -> tuple[CiteItem, ...]:
         key = _unbrace(match["key"])
         # A key ends before trailing punctuation ("[@a.]"): KEY's rule leaves it to the suffix.
         rest = part[match.end() :]
-        items.append(CiteItem(key, part[: match.start()].strip(), _suffix(rest), bool(match["dash"])))
+        braced = match["key"].startswith("{")
+        items.append(CiteItem(key, part[: match.start()].strip(), _suffix(rest), bool(match["dash"]), braced))
     return tuple(items)
 
 
@@ -312,14 +328,32 @@ def _in_text(
         locator = _IN_TEXT_LOCATOR.match(text, end)
         if locator is not None and not regions.is_literal(locator.start(), locator.end()):
             suffix, end = locator["locator"].strip(), locator.end()
-        item = CiteItem(key, "", suffix)
+        item = CiteItem(key, "", suffix, entry=match["key"].startswith("{"))
         found.append(Citation((item,), start, end, lines.line(start), True, regions.context(start)))
     return found
 
 
+# jekyll-scholar's locator labels (``-L``; ``page`` by default) as CSL abbreviates them.
+LOCATOR_LABELS = {
+    "page": ("p.", "pp."), "chapter": ("chap.", "chaps."), "section": ("sec.", "secs."),
+    "figure": ("fig.", "figs."), "paragraph": ("para.", "paras."), "volume": ("vol.", "vols."),
+    "note": ("n.", "nn."), "line": ("l.", "ll."), "equation": ("eq.", "eqs."), "table": ("tbl.", "tbls."),
+}  # fmt: skip
+_BARE_LOCATOR = re.compile(r"[0-9ivxlcdm]+(?P<range>\s*(?:[-–,&]|--)\s*[0-9ivxlcdm]+)*", re.IGNORECASE)
+
+
+def _labelled(locator: str, label: str) -> str:
+    """A Jekyll locator as a reader reads it: ``208`` is ``p. 208`` (``pp.`` for ``3-4``), as
+    jekyll-scholar labels it; a locator that names its own label (``chap. 2``) stays."""
+    if not _BARE_LOCATOR.fullmatch(locator):
+        return locator
+    one, many = LOCATOR_LABELS[label]
+    return f"{many if re.search(r'[-–,&]', locator) else one} {locator}"
+
+
 def _parse_liquid(args: str, line: int) -> tuple[CiteItem, ...]:
     keys: list[str] = []
-    locator = ""
+    locator, label = "", "page"
     tokens = list(_LIQUID_TOKEN.finditer(args))
     i = 0
     while i < len(tokens):
@@ -335,8 +369,15 @@ def _parse_liquid(args: str, line: int) -> tuple[CiteItem, ...]:
             locator = next(v for v in (nxt["dq"], nxt["sq"], nxt["word"]) if v is not None)
             i += 2
             continue
+        if word in ("-L", "--label"):
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            label = next((v for v in (nxt["dq"], nxt["sq"], nxt["word"]) if v is not None), "") if nxt else ""
+            if label not in LOCATOR_LABELS:
+                raise CitationError(line, f"'{word}' in '{{% cite %}}' needs a label: {', '.join(LOCATOR_LABELS)}")
+            i += 2
+            continue
         if word is not None and word.startswith("-"):
-            raise CitationError(line, f"unknown option '{word}' in '{{% cite %}}'; use -l or --locator")
+            raise CitationError(line, f"unknown option '{word}' in '{{% cite %}}'; use -l or --locator, -L or --label")
         key = next(v for v in (token["dq"], token["sq"], word) if v is not None)
         if not key.strip():
             raise CitationError(line, "empty citation key")
@@ -347,4 +388,6 @@ def _parse_liquid(args: str, line: int) -> tuple[CiteItem, ...]:
     if not keys:
         raise CitationError(line, "empty citation: '{% cite %}' names no key")
     # A locator belongs to the last key, as in jekyll-scholar.
-    return (*(CiteItem(k) for k in keys[:-1]), CiteItem(keys[-1], suffix=locator))
+    # Jekyll knows no labels: every key of a Liquid tag is a bibliography key.
+    items = [CiteItem(k, entry=True) for k in keys[:-1]]
+    return (*items, CiteItem(keys[-1], suffix=_labelled(locator, label), entry=True))

@@ -195,6 +195,11 @@ def resolve(name: str, page: str, pages: dict[str, PageLabels], line: int) -> tu
                        f"labels: {', '.join(known) or 'none'})")  # fmt: skip
 
 
+def is_label(name: str, pages: dict[str, PageLabels]) -> bool:
+    """Whether any page of the site defines the label `name`."""
+    return any(name in page.labels for page in pages.values())
+
+
 def _fail(line: int, message: str):
     raise XrefError(line, message)
 

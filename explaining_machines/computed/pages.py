@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -28,7 +29,7 @@ from explaining_machines.computed.making import BuildProvenance
 from explaining_machines.errors import SourceError, located
 from explaining_machines.pages import urls
 from explaining_machines.source import frontmatter, mdscan
-from figures import FigureError, Project, values
+from figures import FigureError, Project, publish, values
 from figures.cache import CacheError, Entry
 from figures.notebooks import NotebookError
 from figures.recipes import RecipeError
@@ -160,6 +161,11 @@ class FigurePages:
                     return f"{where}:{line}: {error}"
         return None
 
+    def check_published(self, documents: set[str]) -> None:
+        """`FigureError` (with mkdocs.yml's line) when a ``figures.publish`` path would overwrite
+        a file of the docs folder (`documents`: the site paths of the files the site has)."""
+        publish.conflicts(self.project, self.published, documents)
+
     def site_files(self) -> dict[str, Path]:
         """The files the site publishes from the cache: site path -> file.
 
@@ -267,6 +273,23 @@ def _figure_files(entry: Entry) -> dict[str, Path]:
     return found
 
 
+def _figure_name(recipe, params: Mapping) -> str:
+    """A figure's name for the files a reader downloads: the recipe's, with the parameters
+    that differ from its defaults (``shap-digit-digit3-index2``), so that two figures of one
+    recipe on a page download as two files."""
+    parts = [params["name"]]
+    for name, parameter in recipe.parameters.items():
+        value = params.get(name, parameter.default)
+        if value == parameter.default:
+            continue
+        if isinstance(value, bool):
+            parts.append(name if value else f"no-{name}")
+        else:
+            shown = "_".join(map(str, value)) if isinstance(value, list) else str(value)
+            parts.append(name + re.sub(r"[^\w.]", "", shown))
+    return "-".join(parts)
+
+
 def _view(project: Project, step: str, entry: Entry, src_uri: str) -> computed.FigureView:
     """What the page `src_uri` shows of the figure `step` (its entry `entry`): its files, provenance and links."""
     record, meta = entry.record, entry.meta
@@ -277,7 +300,7 @@ def _view(project: Project, step: str, entry: Entry, src_uri: str) -> computed.F
         computed.Download(
             label=data_file,
             url=urls.relative(f"assets/figures/{_hashed(params['name'], entry, 'data/' + data_file)}", src_uri),
-            filename=f"{params['name']}-{data_file}",
+            filename=f"{_figure_name(recipe, params)}-{data_file}",
         )
         for data_file in meta.get("data_files", [])
     ]

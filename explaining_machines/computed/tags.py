@@ -30,7 +30,7 @@ from explaining_machines.source import mdscan
 from explaining_machines.source.mdscan import LineIndex
 
 PAGE_ARGUMENTS = ("caption", "id")
-_LABEL = re.compile(r"fig-[A-Za-z0-9][A-Za-z0-9_-]*")
+_LABEL = re.compile(r"fig-\w[\w-]*")  # as the labels of equations and tables (citations.xref)
 
 
 class TagError(LocatedError):
@@ -74,6 +74,7 @@ def find_figure_tags(markdown: str, first_line: int = 1) -> list[FigureTag]:
             raise TagError(line, f"caption must be a quoted string, got {caption!r}")
         if label is not None and (not isinstance(label, str) or not _LABEL.fullmatch(label)):
             raise TagError(line, f"a figure's id starts with 'fig-' and holds letters, digits, - and _: got {label!r}")
+        _check_caption(caption, line)
         before = markdown[markdown.rfind("\n", 0, tag.start) + 1 : tag.start]
         after_end = markdown.find("\n", tag.end)
         after = markdown[tag.end : len(markdown) if after_end < 0 else after_end]
@@ -88,13 +89,28 @@ def find_figure_tags(markdown: str, first_line: int = 1) -> list[FigureTag]:
     return found
 
 
+_FIGURE_HTML = re.compile(r"</?fig(?:ure|caption)\b", re.IGNORECASE)
+
+
+def _check_caption(caption: str, line: int) -> None:
+    """A caption that would break its figure is an error: md_in_html ends the figure at a
+    ``</figure>`` or ``</figcaption>`` anywhere in it, code spans included, and a figure
+    cannot stand inside another's caption."""
+    found = _FIGURE_HTML.search(caption)
+    if found:
+        raise TagError(line, f"a caption cannot hold '{found[0]}>', which would end the figure there (in code too); "
+                             f"write it as &lt;{found[0][1:]}&gt; outside code")  # fmt: skip
+    if any(tag.name == "figure" for tag in mdscan.tags(caption)):
+        raise TagError(line, "a caption cannot hold a figure tag; put the other figure on a line of its own")
+
+
 def find_value_tags(markdown: str, first_line: int = 1) -> list[ValueTag]:
     """The value tags of a page, in order; raises `TagError` for a malformed one."""
     lines = LineIndex(markdown, first_line)
     found = []
     for tag in mdscan.tags(markdown, "value"):
         line = lines.line(tag.start)
-        args = _arguments(tag, line, '{% value "model.holdout_accuracy" %}')
+        args = _arguments(tag, line, 'write {% value "model.holdout_accuracy" %}')
         spec = args.named.pop("format", None)
         if len(args.positional) != 1 or not isinstance(args.positional[0], str) or args.named:
             raise TagError(line, 'write {% value "model.holdout_accuracy" %} or add format=".2%"')
@@ -206,12 +222,19 @@ def replace_figures(markdown: str, rendered: Sequence[tuple[FigureTag, str]]) ->
     return "".join(pieces)
 
 
+def _text(value: str) -> str:
+    """A formatted value as text that Markdown reads as text: every character but letters,
+    digits and ``.,%`` as a character reference, so that a fill of ``*``, ``_``, a backtick,
+    ``$`` or spaces makes no emphasis, code, math or indented block."""
+    return "".join(char if char.isalnum() or char in ".,%" else f"&#{ord(char)};" for char in value)
+
+
 def replace_values(markdown: str, rendered: Sequence[tuple[ValueTag, str]]) -> str:
-    """`markdown` with each value tag replaced by its formatted number, escaped for the page."""
+    """`markdown` with each value tag replaced by its formatted number, as text."""
     pieces, last = [], 0
     for tag, text in rendered:
         pieces.append(markdown[last : tag.start])
-        pieces.append(html.escape(text))
+        pieces.append(_text(text))
         last = tag.end
     pieces.append(markdown[last:])
     return "".join(pieces)

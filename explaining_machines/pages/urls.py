@@ -16,6 +16,7 @@ import posixpath
 import re
 
 _TAG = re.compile(r"<[A-Za-z][^<>]*>")
+_CANDIDATE = re.compile(r"""\b(?:(?:href|src|poster|data)\s*=\s*["']/|srcset\s*=)""", re.IGNORECASE)
 _ATTRIBUTE = re.compile(
     r"""(?P<name>\b(?:href|src|srcset|poster|data)\s*=\s*)(?P<quote>["'])(?P<value>.*?)(?P=quote)""",
     re.IGNORECASE | re.DOTALL,
@@ -93,4 +94,13 @@ def rewrite(page_html: str, page_url: str, base: str = "/") -> str:
     if '="/' not in page_html and "='/" not in page_html:
         return page_html
     # Only attributes of real tags: text that shows src="/x" (in code or prose) stays as written.
-    return _TAG.sub(lambda tag: _ATTRIBUTE.sub(attribute, tag.group()), page_html)
+    # The tags are found from the attributes that may need it, not by reading every tag of
+    # the page: a post has thousands of tags and a handful of such links.
+    pieces, last = [], 0
+    for found in _CANDIDATE.finditer(page_html):
+        start, end = page_html.rfind("<", last, found.start()), page_html.find(">", found.start())
+        if start < 0 or end < 0 or not _TAG.fullmatch(page_html, start, end + 1):
+            continue
+        pieces += [page_html[last:start], _ATTRIBUTE.sub(attribute, page_html[start : end + 1])]
+        last = end + 1
+    return "".join(pieces) + page_html[last:]

@@ -124,7 +124,12 @@ def check(raw: str) -> dict[str, Any]:
     """Parse the front matter; raises `FrontMatterError` where MkDocs would ignore it."""
     match = _YAML.match(raw)
     if not match:
-        if raw.startswith("---") and raw.split("\n", 1)[0].strip() == "---":
+        first, _, rest = raw.partition("\n")
+        if raw.startswith("---") and first.strip() == "---":
+            if rest.split("\n", 1)[0].strip() in ("---", "..."):
+                # MkDocs' pattern needs a line between the two: it would show two rules.
+                raise FrontMatterError(1, "the front matter is empty: MkDocs would show its two '---' lines as "
+                                          "rules; put a key between them, or remove both")  # fmt: skip
             raise FrontMatterError(1, "front matter is not closed: expected a line '---'")
         return {}
     try:
@@ -148,17 +153,22 @@ def check(raw: str) -> dict[str, Any]:
     return data
 
 
-_DATE_LIKE = re.compile(r"\b(\d{4}-\d{1,2}-\d{1,2})\b")
-
-
 def _bad_date(block: str) -> tuple[int, str]:
-    """The first line of a front-matter block holding a date-like value that is no date."""
-    for number, text in enumerate(block.splitlines(), start=2):
-        for value in _DATE_LIKE.findall(text):
+    """The line and text of the value in a front-matter block that YAML reads as a timestamp
+    but no calendar has (``2024-02-31``, ``2024-02-04 25:00:00``): the node YAML failed on."""
+    loader = yaml.SafeLoader("")
+    pending = [yaml.compose(block, Loader=yaml.SafeLoader)]
+    while pending:
+        node = pending.pop(0)
+        if isinstance(node, yaml.MappingNode):
+            pending += [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            pending += node.value
+        elif isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
             try:
-                datetime.date(*map(int, value.split("-")))
+                loader.construct_yaml_timestamp(node)
             except ValueError:
-                return number, value
+                return 2 + node.start_mark.line, node.value
     return 2, "a value"
 
 
@@ -176,8 +186,10 @@ def check_post(raw: str, meta: dict[str, Any], authors: set[str] | None) -> None
     if date is None:
         fail("date", "a blog post needs a 'date' (for example date: 2024-02-04)")
     dates = date if isinstance(date, dict) else {"created": date}
+    # Material's blog takes any named date beside created and updated (PostDate: "allow the
+    # author to specify custom and arbitrary dates"); each must be a date.
     for name, value in dates.items():
-        if name not in ("created", "updated") or not isinstance(value, (datetime.date, datetime.datetime)):
+        if not isinstance(name, str) or not isinstance(value, (datetime.date, datetime.datetime)):
             fail("date", f"'date' must be a date such as 2024-02-04 (or created:/updated: dates), got {value!r}")
     if "created" not in dates:
         fail("date", "'date' needs a 'created' date")
