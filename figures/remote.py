@@ -207,13 +207,18 @@ class Remote:
             repairs = refusal is not None and bool(refusal.files & ours)  # files it found damaged or missing
             if refusal is None or not refusal.record:
                 existing = self._get(self.record_path(kind, key))
-                if existing is not None and not repairs:
+                if existing is not None and check_record(existing, kind, key)[0] is None:
+                    # Provably not an entry of this key (damaged, or another's): the one thing a writer replaces.
+                    refusal = Refusal(check_record(existing, kind, key)[1], record=True)
+                    log.warning("%s: the remote's record of %s is unusable (%s); this build replaces it",
+                                entry.step, key[:12], refusal.problem)  # fmt: skip
+                elif existing is not None and not repairs:
                     return self._compare(entry, existing, log)
             moved = 0
             for name, about in entry.record["files"].items():
                 damaged = refusal is not None and about["sha256"] in refusal.files
                 if damaged or not self._exists(self.file_path(about["sha256"])):
-                    moved += self._put(self.file_path(about["sha256"]), entry.file(name).read_bytes(), damaged)
+                    moved += self._put(self.file_path(about["sha256"]), entry.file(name).read_bytes(), damaged) or 0
             raw = (entry.path / RECORD).read_bytes()
             if refusal is None or refusal.record:
                 won = self._put(self.record_path(kind, key), raw, refusal is not None) is not None

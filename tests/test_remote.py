@@ -195,6 +195,20 @@ def test_a_writer_never_overwrites_and_names_a_step_whose_results_differ(s3, buc
     ]
 
 
+def test_a_writer_replaces_a_remote_record_that_is_provably_not_the_key_s(s3, bucket, tmp_path, caplog):
+    key, _ = described()
+    s3.put(bucket, f"site/v1/entries/shap/{key}.json", b"{not json")
+    caplog.set_level(logging.WARNING)
+    writer = machine(tmp_path, "a", bucket, write=True)
+    writer.remote.absent.add(("shap", key))  # computed without asking, as a build that found it absent
+    first = obtain(writer)
+    assert caplog.messages == [
+        f"shap[digit=3]: the remote's record of {key[:12]} is unusable (its record.json is not JSON); "
+        "this build replaces it"
+    ]
+    assert s3.objects(bucket)[f"site/v1/entries/shap/{key}.json"] == (first.path / "record.json").read_bytes()
+
+
 def test_two_writers_racing_on_one_key_leave_one_whole_entry(s3, bucket, tmp_path, caplog):
     a, b = machine(tmp_path, "a", bucket, write=True), machine(tmp_path, "b", bucket, write=True)
     key, description = described()
