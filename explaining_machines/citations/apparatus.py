@@ -353,7 +353,8 @@ class Apparatus:
                 if item.is_reference and item.key not in targets:
                     holder, label = xref.resolve(item.key, src_uri, labels, citation.line)
                     text, url = xref.reference_text(src_uri, holder, label)
-                    targets[item.key] = citations.Target(text, url, label.caption, label.number)
+                    title = "" if label.kind == "eq" else label.caption  # TeX is no tooltip; the preview renders it
+                    targets[item.key] = citations.Target(text, url, title, label.number)
         settings = self.settings.citations
         author_year = settings.labels == "author-year"
         cited = [item.key for c in found for item in c.items if not (item.is_reference and item.key in targets)]

@@ -128,11 +128,16 @@ class _Renderer:
             self.counts[key] = self.counts.get(key, 0) + 1
             cite_id = f"{self.prefix}{anchor_id(key)[4:]}-{self.counts[key]}"
             self.backlinks.setdefault(key, []).append(cite_id)
+        # A title is one line: a line break inside a link would end it in a table cell, a
+        # list item or an admonition (a caption or an equation may span lines).
+        title = " ".join(title.split())
         if context == "html":
             ident = f' id="{cite_id}"' if cite_id else ""
-            return f'<a class="{css}" href="{html.escape(url)}"{ident} title="{html.escape(title)}">{shown}</a>'
+            named = f' title="{html.escape(title)}"' if title else ""
+            return f'<a class="{css}" href="{html.escape(url)}"{ident}{named}>{shown}</a>'
         ident = f"#{cite_id} " if cite_id else ""
-        return f'[{shown}]({url} "{_md_title(title)}"){{{ident}.{css}}}'
+        named = f' "{_md_title(title)}"' if title else ""
+        return f"[{shown}]({url}{named}){{{ident}.{css}}}"
 
 
 def _join(prefix: str, link: str, suffix: str) -> str:
