@@ -126,14 +126,14 @@ def _unicode_variant(match: re.Match[str]) -> str:
     tag, before, variant, after, text = match.groups()
     if variant == "normal":
         return match[0]  # the one value MathML Core keeps
-    styled = [_styled(char, variant) for char in html.unescape(text)]
-    if None in styled:
+    letters = [styled(char, variant) for char in html.unescape(text)]
+    if None in letters:
         return match[0]  # no styled form in Unicode: the attribute still works in Firefox
-    return f"<{tag}{before}{after}>{''.join(f'&#x{ord(char):05X};' for char in styled)}</{tag}>"
+    return f"<{tag}{before}{after}>{''.join(f'&#x{ord(char):05X};' for char in letters)}</{tag}>"
 
 
 @functools.cache
-def _styled(char: str, variant: str) -> str | None:
+def styled(char: str, variant: str) -> str | None:
     """`char` as a Mathematical Alphanumeric Symbol in `variant` ("bold", ...), or None if Unicode has none."""
     style = _VARIANT_NAMES.get(variant)
     name = unicodedata.name(char, "")
