@@ -87,7 +87,11 @@ class _Renderer:
         if item.key in self.targets:
             target = self.targets[item.key]
             shown = target.number if item.suppress_author else target.text
-            link = self._link(item.key, shown, target.url, target.title, target.css, context, count=False)
+            # A reference to this page's own figure or equation gets crossref.js's preview of the
+            # target; a title would also give it Material's tooltip (content.tooltips), a second
+            # bubble beside the preview. One to another page keeps its title: its only preview.
+            title = "" if target.url.startswith("#") else target.title
+            link = self._link(item.key, shown, target.url, title, target.css, context, count=False)
             return _join(item.prefix, link, item.suffix)
         ref = self.references[item.key]
         self.cited.add(item.key)
@@ -126,9 +130,11 @@ class _Renderer:
             self.backlinks.setdefault(key, []).append(cite_id)
         if context == "html":
             ident = f' id="{cite_id}"' if cite_id else ""
-            return f'<a class="{css}" href="{html.escape(url)}"{ident} title="{html.escape(title)}">{shown}</a>'
+            titled = f' title="{html.escape(title)}"' if title else ""
+            return f'<a class="{css}" href="{html.escape(url)}"{ident}{titled}>{shown}</a>'
         ident = f"#{cite_id} " if cite_id else ""
-        return f'[{shown}]({url} "{_md_title(title)}"){{{ident}.{css}}}'
+        titled = f' "{_md_title(title)}"' if title else ""
+        return f"[{shown}]({url}{titled}){{{ident}.{css}}}"
 
 
 def _join(prefix: str, link: str, suffix: str) -> str:
