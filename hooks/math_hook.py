@@ -94,7 +94,7 @@ def on_post_build(config: MkDocsConfig) -> None:
             write_bytes_atomic(Path(config.site_dir, served.path), served.data)
             licence = store.font.licence_file.read_bytes()
             write_bytes_atomic(Path(config.site_dir, font.served.licence_path()), licence)
-            _warn_missing(found, served.missing)
+            _warn_missing(found, served.missing, config)
             store.save()
         css = font.stylesheet(served, store.font).encode()
         write_bytes_atomic(Path(config.site_dir, font.STYLESHEET), css)
@@ -102,26 +102,25 @@ def on_post_build(config: MkDocsConfig) -> None:
         _forget()
 
 
-def _warn_missing(found: list, missing: frozenset[str]) -> None:
-    """One warning per formula that draws a character the font lacks, at its line where the page has it."""
+def _warn_missing(found: list, missing: frozenset[str], config: MkDocsConfig) -> None:
     if not missing:
         return
-    places: dict[str, list[tuple[bool, str]]] = {}  # TeX -> (located?, message) for each page that shows it
-    for page, formula in found:
-        lacking = sorted(formula.characters & missing)
-        if not lacking:
-            continue
-        line = mathml.formula_line(page.file.content_string, formula.tex)
-        where = _source(page) if line is None else f"{_source(page)}:{line}"
-        shown = ", ".join(f"'{char}' (U+{ord(char):04X})" for char in lacking)
-        message = (f"{where}: the math font has no {shown}, which '{formula.tex}' draws: the reader's browser "
-                   "shows it in another font, or as a box (README, 'The math font')")  # fmt: skip
-        places.setdefault(formula.tex, []).append((line is not None, message))
-    # A formula an excerpt or a reference list shows is named where its page has it, not again on the view.
-    for messages in places.values():
-        located = [message for has_line, message in messages if has_line]
-        for message in dict.fromkeys(located or [messages[0][1]]):
-            log.warning(message)
+    shown = [
+        font.Shown(_source(page), page.file.content_string if page.file.generated_by is None else None, formula)
+        for page, formula in found
+    ]
+    for message in font.missing_characters(shown, missing, _bib_files(config)):
+        log.warning(message)
+
+
+def _bib_files(config: MkDocsConfig) -> dict[str, str]:
+    """The site's default .bib files by the name a message gives them, and their text."""
+    found = {}
+    for name in config.extra["project"].citations.bibliography:
+        path = Path(str(_state["root"]), name)
+        if path.is_file():
+            found[os.path.relpath(path, str(_state["root"]))] = path.read_text(encoding="utf-8", errors="replace")
+    return found
 
 
 def _forget() -> None:

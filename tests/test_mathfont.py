@@ -144,3 +144,73 @@ def test_the_stylesheet_declares_the_subset_by_its_site_path():
     assert f'font-family: "{font.FAMILY}";' in css
     assert 'src: url("../fonts/stix-two-math.0123456789abcdef.woff2") format("woff2");' in css
     assert "@font-face" not in font.stylesheet(None)
+
+
+def test_the_subset_keeps_the_font_s_date_so_the_same_characters_give_the_same_bytes(shapley_subset):
+    # fontTools would stamp the time of saving, and the served name, the digest of the bytes, would change.
+    assert shapley_subset[1]["head"].modified == TTFont(font.vendored().font)["head"].modified
+
+
+PAGE = """x
+
+A $a \\text{漢} b$ here, `$y$` in code.
+
+$$
+|S| + 1
+$$
+
+    $z$
+
+$$ e $$ {#eq-e}
+
+> $$
+> \\begin{aligned} a &= b \\\\
+> c \\end{aligned}
+> $$
+"""
+
+
+@pytest.mark.parametrize(
+    ("tex", "line"),
+    [
+        (r"a \text{漢} b", 3),
+        (r"\text{漢}", None),  # only inside another formula: not this one (a .bib title's, say)
+        ("y", None),  # in code
+        ("|S| + 1", 6),
+        ("z", None),  # an indented code block
+        ("e", 11),
+        ("\\begin{aligned} a &= b \\\\\nc \\end{aligned}", 14),
+    ],
+)
+def test_a_formula_is_found_whole_on_its_line(tex, line):
+    assert font.formula_line(PAGE, tex) == line
+
+
+def test_a_formula_of_a_bib_field_is_found_on_its_indented_line():
+    bib = "@misc{x,\n\n    title = {On $\\text{漢}$ and more},\n}\n"
+    assert font.formula_line(bib, r"\text{漢}", markdown=False) == 3
+    assert font.formula_line(bib, r"\text{漢}") is None  # read as Markdown, the indented line is code
+
+
+def _shown(page: str, markdown: str | None, tex: str, characters: str) -> font.Shown:
+    return font.Shown(page, markdown, font.Formula(tex, frozenset(characters)))
+
+
+def test_a_lacking_character_is_named_where_the_formula_is_written_once():
+    post = "# A\n\nExcerpt $a \\text{漢} b$ [@han].\n"
+    bib = "@misc{han,\n  title = {On $\\text{漢}$},\n}\n"
+    shown = [
+        _shown("docs/blog/posts/a.md", post, r"a \text{漢} b", "a漢b"),
+        _shown("docs/blog/posts/a.md", post, r"\text{漢}", "漢"),  # its reference list shows the .bib's title
+        _shown("docs/blog/index.md", "# Blog\n", r"a \text{漢} b", "a漢b"),  # the excerpt, again
+        _shown("references.md", None, r"\text{漢}", "漢"),  # the generated References page, again
+        _shown("docs/p.md", "# P\n\n$x$\n", "x", "x𝑥"),  # nothing lacking
+        _shown("docs/q.md", "# Q\n", r"\text{字}", "字"),  # written nowhere the check can see: the page alone
+    ]
+    tail = "draws: the reader's browser shows it in another font, or as a box (README, 'The math font')"
+    assert font.missing_characters(shown, frozenset("漢字"), {"references.bib": bib}) == [
+        f"docs/blog/posts/a.md:3: the math font has no '漢' (U+6F22), which 'a \\text{{漢}} b' {tail}",
+        f"references.bib:2: the math font has no '漢' (U+6F22), which '\\text{{漢}}' {tail}",
+        f"docs/q.md: the math font has no '字' (U+5B57), which '\\text{{字}}' {tail}",
+    ]
+    assert font.missing_characters(shown, frozenset(), {}) == []

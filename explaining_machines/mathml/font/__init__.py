@@ -14,6 +14,8 @@ a character the fonts lack). So the site serves one:
   draw, the italic letters that Chromium substitutes for one-letter ``<mi>`` included;
 * `subset.subset_font` cuts the font to those characters with fontTools, keeping the MATH
   table and the glyphs its variants and assemblies need, as WOFF2;
+* `report.missing_characters` words a warning for each formula that draws a character
+  the font lacks, at the file and line where the formula is written (a page, or a .bib);
 * `served.FontStore` keeps each subset in the cache folder by the set of characters (and
   the font's digest and the code), so a warm build copies a file and never imports fontTools;
   the file is served under a name that carries the digest of its bytes, and declared with
@@ -22,8 +24,9 @@ a character the fonts lack). So the site serves one:
 Imports nothing from MkDocs; ``hooks/math_hook.py`` wires it to the build.
 """
 
-from explaining_machines.mathml.font.collect import Formula, formulas
+from explaining_machines.mathml.font.collect import Formula, formula_line, formulas
 from explaining_machines.mathml.font.manifest import VENDOR, FontIntegrityError, Vendored, vendored
+from explaining_machines.mathml.font.report import Shown, missing_characters
 from explaining_machines.mathml.font.served import FAMILY, STYLESHEET, FontStore, ServedFont, stylesheet
 
 __all__ = [
@@ -34,8 +37,11 @@ __all__ = [
     "FontStore",
     "Formula",
     "ServedFont",
+    "Shown",
     "Vendored",
+    "formula_line",
     "formulas",
+    "missing_characters",
     "stylesheet",
     "vendored",
 ]

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from explaining_machines.mathml.output import styled
+from explaining_machines.source import mdscan
 
 _MATH = re.compile(r"<math\b([^>]*)>(.*?)</math>", re.DOTALL)
 _ALTTEXT = re.compile(r'\balttext="([^"]*)"')
@@ -42,3 +43,26 @@ def formulas(page_html: str) -> list[Formula]:
                 drawn.add(italic)
         found.append(Formula(html.unescape(alttext[1]) if alttext else "", frozenset(drawn)))
     return found
+
+
+def formula_line(source: str, tex: str, *, markdown: bool = True) -> int | None:
+    """The 1-based line of `source` on which the formula `tex` (as ``alttext`` has it) stands
+    whole: ``$tex$``, ``$$ tex $$``, or alone on its line between ``$$`` lines; None if nowhere.
+
+    A formula is looked for whole, not as a substring: ``\\text{x}`` of a .bib title must not
+    be found inside ``a \\text{x} b`` of the page that cites it. In Markdown (`markdown`),
+    code does not count; a .bib file has none (and its indented lines are no code blocks).
+    A formula of several lines is found by its first.
+    """
+    first = next((line.strip() for line in tex.splitlines() if line.strip()), tex.strip())
+    escaped = re.escape(first)
+    if "\n" in tex.strip():
+        pattern = re.compile(rf"^[ \t>]*(?:\$\$[ \t]*)?{escaped}[ \t]*$", re.MULTILINE)
+    else:
+        pattern = re.compile(
+            rf"(?<![\\$])\$\$?[ \t]*{escaped}[ \t]*\$|^[ \t>]*(?:\$\$)?[ \t]*{escaped}[ \t]*(?:\$\$)?[ \t]*$",
+            re.MULTILINE,
+        )
+    matches = mdscan.finditer_outside_code(pattern, source) if markdown else pattern.finditer(source)
+    found = next(iter(matches), None)
+    return None if found is None else source.count("\n", 0, found.start()) + 1

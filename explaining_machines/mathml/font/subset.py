@@ -22,7 +22,7 @@ def subset_font(font: bytes, characters: Iterable[str]) -> tuple[bytes, frozense
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    source = TTFont(io.BytesIO(font))
+    source = TTFont(io.BytesIO(font), recalcTimestamp=False)  # the same characters give the same bytes
     cmap = source.getBestCmap()
     wanted = set(characters)
     missing = frozenset(char for char in wanted if ord(char) not in cmap)
@@ -31,7 +31,7 @@ def subset_font(font: bytes, characters: Iterable[str]) -> tuple[bytes, frozense
     options.layout_features = ["*"]
     options.name_IDs = list(NAME_IDS)
     options.notdef_outline = True  # a character that slips through shows a box, not nothing
-    options.recalc_timestamp = False  # the same characters give the same bytes, and the same name
+    options.recalc_timestamp = False
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=sorted(ord(char) for char in wanted - missing))
     subsetter.subset(source)
