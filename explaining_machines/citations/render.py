@@ -91,7 +91,11 @@ class _Renderer:
         if self._targets(item):
             target = self.targets[item.key]
             shown = target.number if item.suppress_author else target.text
-            link = self._link(item.key, shown, target.url, target.title, target.css, context, count=False)
+            # A reference to this page's own figure or equation gets crossref.js's preview of the
+            # target; a title would also give it Material's tooltip (content.tooltips), a second
+            # bubble beside the preview. One to another page keeps its title: its only preview.
+            title = "" if target.url.startswith("#") else target.title
+            link = self._link(item.key, shown, target.url, title, target.css, context, count=False)
             return _join(item.prefix, link, item.suffix)
         ref = self.references[item.key]
         self.cited.add(item.key)
