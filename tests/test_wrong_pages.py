@@ -354,3 +354,21 @@ def test_a_heading_under_a_front_matter_title_may_cite(tmp_path):
     apparatus = Apparatus(settings.load({}, tmp_path), lambda level, text: None)
     apparatus.read("a.md", path, page)
     apparatus.check()
+
+
+def test_raw_text_in_a_caption_is_honoured():
+    """Errors that mislead: "{% raw %} inside a caption is not honoured (three different wrong
+    outcomes, one a References link to a citation that is not there)"."""
+    from explaining_machines.citations import find_citations
+    from explaining_machines.source import mdscan
+
+    source = '{% figure "shap-digit" caption="Write {% raw %}[@rudin2019stop]{% endraw %}{x} as text." %}\n'
+    assert find_citations(source, keys={"rudin2019stop"}.__contains__) == []  # no citation, no error
+    [tag] = computed.find_figure_tags(source)
+    assert "{% raw %}" in tag.caption  # the caption keeps its markers until the page is rendered
+    rendered = f'<figcaption markdown="span">{tag.caption}</figcaption>\n'
+    assert find_citations(rendered, keys={"rudin2019stop"}.__contains__) == []
+    assert (
+        mdscan.strip_raw_markers(rendered)
+        == '<figcaption markdown="span">Write [@rudin2019stop]{x} as text.</figcaption>\n'
+    )

@@ -227,6 +227,7 @@ def _inline(text: str, start: int, end: int, literal: list, tags: list[Tag], mar
                 pos = close[1]
             else:
                 tags.append(tag)
+                _raw_inside(text, tag, literal, markers)
                 pos = tag.end
 
 
@@ -264,6 +265,22 @@ def _tag(text: str, start: int, end: int) -> Tag:
         i += 1
     shown = "{% " + name if name else "{%"
     raise ScanError(start, f"unclosed '{shown}' tag: expected '%}}' before the end of the paragraph")
+
+
+_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}")
+
+
+def _raw_inside(text: str, tag: Tag, literal: list, markers: list[tuple[int, int]]) -> None:
+    """The ``{% raw %}`` regions inside a tag's quoted values (a figure's caption is Markdown
+    and may show a tag or a citation as text): literal, their markers removed later."""
+    pos = tag.start + 2
+    while (opening := _RAW.search(text, pos, tag.end - 2)) is not None:
+        close = _find_endraw(text, opening.end(), tag.end - 2)
+        if close is None:
+            raise ScanError(opening.start(), "'{% raw %}' without '{% endraw %}' inside the tag")
+        markers.extend([(opening.start(), opening.end()), close])
+        literal.append((opening.start(), close[1]))
+        pos = close[1]
 
 
 def _find_endraw(text: str, start: int, end: int) -> tuple[int, int] | None:
