@@ -7,7 +7,7 @@ hooks in ``hooks/`` are the only code that knows the engine. Grouped by concern:
 * `citations`: citation syntax and rendering, .bib files (`citations.bibtex`),
   cross-references, one build's scholarly apparatus, "Cite this post", the References page;
 * `computed`: the ``{% figure %}`` and ``{% value %}`` tags and the entries behind them;
-* `mathml`: TeX to MathML at build time;
+* `mathml`: TeX to MathML at build time, and (`mathml.font`) the math font the site serves;
 * `pages`: URLs, ids, head tags and feeds of finished pages;
 * `checks`: the one HTML pass over finished pages, the Content-Security-Policy, the link check.
 

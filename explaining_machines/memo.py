@@ -28,6 +28,19 @@ from typing import Any
 from explaining_machines.files import write_bytes_atomic
 
 FORMAT = 2  # 2: a header line, then the entries
+# The entries this process last read or wrote, by file, with what the file system said of
+# it then (inode, size, mtime_ns) and the code they belong to: `mkdocs serve` rebuilds in one
+# process, and reading megabytes of JSON again for a file it wrote itself is wasted work.
+# Any change to the file (another process, an editor, damage) changes its signature.
+_RECENT: dict[Path, tuple[tuple[int, int, int], str, dict[str, Any]]] = {}
+
+
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
 def digest(*parts: Any) -> str:
@@ -80,6 +93,11 @@ class Memo:
 
     def load(self) -> str | None:
         """Read the last build's file; returns why it cannot be used, or None (also when there is none)."""
+        recent = _RECENT.get(self.path)
+        if recent is not None and recent[0] == _signature(self.path):
+            if recent[1] == self.code:
+                self._before, self._changed = recent[2], False
+            return None
         try:
             data = self.path.read_bytes()
         except FileNotFoundError:
@@ -101,6 +119,9 @@ class Memo:
         if header.get("code") == self.code:  # else the code that made them changed: nothing in it applies
             self._before = entries
             self._changed = False
+        signature = _signature(self.path)
+        if signature is not None:
+            _RECENT[self.path] = (signature, str(header.get("code")), entries)
         return None
 
     def key(self, *parts: Any) -> str:
@@ -134,3 +155,6 @@ class Memo:
         body = json.dumps(self._now, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
         header = json.dumps({"format": FORMAT, "code": self.code, "sum": _checksum(body)}).encode()
         write_bytes_atomic(self.path, header + b"\n" + body)
+        signature = _signature(self.path)
+        if signature is not None:
+            _RECENT[self.path] = (signature, self.code, self._now)

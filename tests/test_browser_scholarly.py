@@ -48,6 +48,70 @@ def test_hovering_a_figure_reference_previews_it_and_clicking_goes_there(browser
         ctx.close()
 
 
+# Where the preview and Material's header are, in the window's coordinates, and the link's title.
+PLACED = """(href) => {
+    const box = document.querySelector('.crossref-preview').getBoundingClientRect();
+    const link = document.querySelector(`a.crossref[href="${href}"]`).getBoundingClientRect();
+    const image = document.querySelector('.crossref-preview img');
+    return {top: box.top, bottom: box.bottom, left: box.left, right: box.right,
+            header: document.querySelector('.md-header').getBoundingClientRect().bottom,
+            width: document.documentElement.clientWidth, height: document.documentElement.clientHeight,
+            below: box.top >= link.bottom, image: image ? image.getBoundingClientRect().height : null,
+            shrunk: document.querySelector('.crossref-preview').classList.contains('crossref-preview--shrunk'),
+            bubbles: document.querySelectorAll('.md-tooltip2--active').length};
+}"""
+# Scroll the window so that the link's top stands `offset` px below the header (or, when
+# negative, its bottom -offset px above the window's bottom edge).
+SCROLL_TO = """([href, offset]) => {
+    const link = document.querySelector(`a.crossref[href="${href}"]`);
+    const header = document.querySelector('.md-header').getBoundingClientRect().bottom;
+    const rect = link.getBoundingClientRect();
+    const y = offset >= 0 ? rect.top - header - offset : rect.bottom - innerHeight - offset;
+    window.scrollBy(0, y);
+}"""
+
+
+@pytest.mark.parametrize(
+    ("viewport", "offset", "side"),
+    [
+        ({"width": 1280, "height": 800}, 4, "below"),  # near the top: below the link, never under the header
+        ({"width": 390, "height": 844}, 4, "below"),
+        ({"width": 1280, "height": 800}, -4, "above"),  # near the bottom: above it
+        ({"width": 390, "height": 844}, -4, "above"),
+        ({"width": 1280, "height": 600}, 200, "inside"),  # room neither below nor above: beside, or shrunk
+        ({"width": 390, "height": 480}, 150, "shrunk"),  # no side has room for a figure: shrunk
+    ],
+    ids=["desktop-top", "phone-top", "desktop-bottom", "phone-bottom", "short-desktop", "short-phone"],
+)
+def test_a_preview_stays_inside_the_window_and_below_the_header(browser, built, site_url, viewport, offset, side):
+    html = (built[0] / "site" / GUIDE / "index.html").read_text()
+    same_page = re.findall(r'<a class="crossref" href="#[^"]*"[^>]*>', html)
+    assert same_page and not [tag for tag in same_page if "title=" in tag]  # so no tooltip bubble
+    ctx, page, traffic = open_page(browser, site_url, viewport=viewport)
+    try:
+        page.goto(site_url + GUIDE, wait_until="load")
+        for href in dict.fromkeys(re.findall(r'href="(#[^"]*)"', " ".join(same_page))):  # every figure, the equation
+            page.mouse.move(0, viewport["height"] - 1)
+            page.evaluate(SCROLL_TO, [href, offset])
+            page.locator(f'a.crossref[href="{href}"]').first.hover()
+            page.locator(".crossref-preview").wait_for(timeout=3000)
+            page.wait_for_function("() => [...document.querySelectorAll('.crossref-preview img')]"
+                                   ".every(i => i.complete && i.naturalWidth > 0)")  # fmt: skip
+            page.wait_for_timeout(400)  # Material's tooltips open after a delay: one would be there by now
+            placed = page.evaluate(PLACED, href)
+            where = f"{href} at {viewport}: {placed}"
+            assert placed["top"] >= placed["header"] and placed["bottom"] <= placed["height"], where
+            assert placed["left"] >= 0 and placed["right"] <= placed["width"], where
+            assert placed["bubbles"] == 0, where
+            if side in ("below", "above"):
+                assert placed["below"] is (side == "below") and not placed["shrunk"], where
+            if side == "shrunk" and href.startswith("#fig-"):
+                assert placed["shrunk"] and placed["image"] >= 48, where
+        assert traffic.problems() == []
+    finally:
+        ctx.close()
+
+
 def test_the_references_page_lists_the_sites_entries_with_working_back_links(browser, site_url):
     ctx, page, traffic = open_page(browser, site_url)
     try:

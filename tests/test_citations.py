@@ -215,8 +215,15 @@ def test_inside_raw_html_a_citation_is_html_and_inside_link_text_a_plain_label()
 def test_cross_references_read_as_words():
     targets = {"fig-shap": Target("Figure 2", "#fig-shap", "SHAP values", "2")}
     page = render("As @fig-shap shows, and [see @fig-shap, panel b], and [-@fig-shap].", targets=targets)
-    link = '[Figure 2](#fig-shap "SHAP values"){.crossref}'
-    assert page.markdown == f'As {link} shows, and see {link}, panel b, and [2](#fig-shap "SHAP values"){{.crossref}}.'
+    link = "[Figure 2](#fig-shap){.crossref}"  # no title: crossref.js previews the figure itself
+    assert page.markdown == f"As {link} shows, and see {link}, panel b, and [2](#fig-shap){{.crossref}}."
+
+
+def test_a_reference_to_another_page_keeps_its_title_for_the_tooltip():
+    targets = {"fig-shap": Target("Figure 2 in *Post*", "../post/#fig-shap", "SHAP values", "2")}
+    assert render("As @fig-shap shows.", targets=targets).markdown == (
+        'As [Figure 2 in *Post*](../post/#fig-shap "SHAP values"){.crossref} shows.'
+    )
 
 
 def test_page_token_keeps_ids_of_two_excerpts_apart():

@@ -66,3 +66,26 @@ def test_a_damaged_file_is_set_aside_whole(tmp_path, damage, reason):
     store = memo.Memo(path, "c1")
     assert store.load() == reason
     assert store.get(store.key("a")) is None and store.get(store.key("b")) is None
+
+
+def test_the_next_build_in_the_same_process_reads_no_file_it_wrote(tmp_path, monkeypatch):
+    """mkdocs serve rebuilds in one process: the entries it wrote come back from memory while
+    the file is as it was written, and from the file once anything changed it."""
+    import os
+    from pathlib import Path
+
+    path = tmp_path / "m.json"
+    filled(path, a=1)
+    reads = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or real(self))
+    again = memo.Memo(path, "c1")
+    assert again.load() is None and again.get(again.key("a")) == 1 and reads == []
+    other = memo.Memo(path, "c2")  # other code: nothing of the file applies, from memory or not
+    assert other.load() is None and other.get(other.key("a")) is None and reads == []
+    path.write_bytes(path.read_bytes().replace(b'"sum":', b'"sum" :'))  # rewritten: a header as valid
+    os.utime(path, ns=(1, 1))
+    reads.clear()
+    changed = memo.Memo(path, "c1")
+    assert changed.load() is None and changed.get(changed.key("a")) == 1
+    assert reads == [path]  # read from the file again

@@ -251,3 +251,29 @@ def test_a_real_bibliography_of_506_entries(small_site, tmp_path):
     assert quiet.returncode == 0, quiet.stdout
     logged = [line for line in quiet.stdout.splitlines() if "references.bib:" in line]
     assert [line.replace("INFO    -", "WARNING -") for line in logged] == warnings
+
+
+# ------------------------------------------------------------------ the math font (small site)
+
+
+def test_the_math_font_is_cut_once_and_a_character_it_lacks_is_a_warning_with_its_line(small_site):
+    page = "# P\n\nInline $x \\setminus y$.\n\n$$\n|S|!\\,(n - |S| - 1)!\n$$\n\nAnd $a \\text{漢} b$.\n"
+    site = small_site({"index.md": "# Home\n", "p.md": page})
+    cold = mkdocs(site, "--strict")
+    assert cold.returncode == 1, cold.stdout
+    warning = (
+        "WARNING -  math: docs/p.md:9: the math font has no '漢' (U+6F22), which 'a \\text{漢} b' draws: the "
+        "reader's browser shows it in another font, or as a box (README, 'The math font')"
+    )
+    assert warning in cold.stdout and cold.stdout.count("WARNING") == 1, cold.stdout
+    assert "STIX Two Math cut to " in cold.stdout
+    warm = mkdocs(site)  # the same characters: the subset kept by the first build, no fontTools
+    assert warning in warm.stdout and "STIX Two Math cut to " not in warm.stdout, warm.stdout
+    css = (site / "site/assets/stylesheets/math-font.css").read_text()
+    (font,) = re.findall(r'url\("\.\./fonts/(stix-two-math\.[0-9a-f]{16}\.woff2)"\)', css)
+    assert (site / "site/assets/fonts" / font).is_file() and (
+        site / "site/assets/fonts/STIX-Two-Math-OFL.txt"
+    ).is_file()
+    assert 'href="../assets/stylesheets/math-font.css"' in (site / "site/p/index.html").read_text()
+    (site / "docs/p.md").write_text(page.replace("$a \\text{漢} b$", "$a + b$"))
+    assert "STIX Two Math cut to " in mkdocs(site, "--strict").stdout  # other characters: cut again

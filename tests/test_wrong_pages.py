@@ -309,3 +309,66 @@ def test_a_missing_snippet_section_names_the_page_line(tmp_path, line, message):
         snippets.check(page, 3, [tmp_path])
     assert (error.value.line, error.value.message) == (6, message.replace("BASE", str(tmp_path)))
     snippets.check(page.replace(line, '--8<-- "code.py:train"'), 3, [tmp_path])  # a section it has: no error
+
+
+@pytest.mark.parametrize(
+    ("page", "line", "message"),
+    [
+        ('---\ntitle: "Accuracy {% value \\"model.holdout_accuracy\\" %}"\n---\n\n# A\n', 2,
+         "the title holds a tag, which would reach the page's address, head tags, feeds and citation raw; "
+         "write the text itself"),
+        ("---\ntitle: T\ndescription: As [@rudin2019stop] says\n---\n\n# A\n", 3,
+         "the description holds a citation or a cross-reference"),
+        ("# Why @rudin2019stop is right\n\nText.\n", 1, "the page's first heading is its title"),
+        ("# See @fig-x\n\nText.\n", 1, "the page's first heading is its title"),
+    ],
+)  # fmt: skip
+def test_a_title_or_description_holds_text_only(tmp_path, page, line, message):
+    """Silently wrong: "a {% value %}, citation or cross-reference in a post's title or
+    description reaches the URL slug, citation_title, Cite this post, the BibTeX entry, the
+    feeds and the search index raw"."""
+    from explaining_machines import settings
+    from explaining_machines.citations.apparatus import Apparatus
+    from explaining_machines.errors import SourceError
+
+    (tmp_path / "references.bib").write_text("@misc{rudin2019stop,\n  title = {Stop},\n  year = {2019}\n}\n")
+    (tmp_path / "docs").mkdir()
+    path = tmp_path / "docs" / "a.md"
+    path.write_text(page)
+    apparatus = Apparatus(settings.load({}, tmp_path), lambda level, text: None)
+    with pytest.raises(SourceError) as error:
+        apparatus.read("a.md", path, page)
+        apparatus.check()
+    assert str(error.value).startswith(f"docs/a.md:{line}: {message}")
+
+
+def test_a_heading_under_a_front_matter_title_may_cite(tmp_path):
+    from explaining_machines import settings
+    from explaining_machines.citations.apparatus import Apparatus
+
+    (tmp_path / "references.bib").write_text("@misc{rudin2019stop,\n  title = {Stop},\n  year = {2019}\n}\n")
+    (tmp_path / "docs").mkdir()
+    page = "---\ntitle: Plain\n---\n\n# Why @rudin2019stop is right\n"
+    path = tmp_path / "docs" / "a.md"
+    path.write_text(page)
+    apparatus = Apparatus(settings.load({}, tmp_path), lambda level, text: None)
+    apparatus.read("a.md", path, page)
+    apparatus.check()
+
+
+def test_raw_text_in_a_caption_is_honoured():
+    """Errors that mislead: "{% raw %} inside a caption is not honoured (three different wrong
+    outcomes, one a References link to a citation that is not there)"."""
+    from explaining_machines.citations import find_citations
+    from explaining_machines.source import mdscan
+
+    source = '{% figure "shap-digit" caption="Write {% raw %}[@rudin2019stop]{% endraw %}{x} as text." %}\n'
+    assert find_citations(source, keys={"rudin2019stop"}.__contains__) == []  # no citation, no error
+    [tag] = computed.find_figure_tags(source)
+    assert "{% raw %}" in tag.caption  # the caption keeps its markers until the page is rendered
+    rendered = f'<figcaption markdown="span">{tag.caption}</figcaption>\n'
+    assert find_citations(rendered, keys={"rudin2019stop"}.__contains__) == []
+    assert (
+        mdscan.strip_raw_markers(rendered)
+        == '<figcaption markdown="span">Write [@rudin2019stop]{x} as text.</figcaption>\n'
+    )

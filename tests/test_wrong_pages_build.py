@@ -94,3 +94,66 @@ def test_a_post_without_a_separator_keeps_its_cite_block_off_the_blog_index(tmp_
     assert "cite-this-post" not in index and "@misc" not in index
     page = (site / "site" / "blog" / "2024" / "01" / "02" / "short" / "index.html").read_text()
     assert 'id="cite-this-post"' in page  # the separator stays in the page as a comment, as an author's does
+
+
+EQUATION_PAGE = r"""# Home
+
+$$
+\begin{aligned}
+a &= b \\
+c &= d
+\end{aligned}
+$$ {#eq-multi}
+
+!!! note "A note"
+
+    See @eq-multi here.
+
+    $$
+    x = y
+    $$ {#eq-in-note}
+
+    After the equation.
+
+=== "Tab"
+
+    The tab refers to @eq-multi.
+
+    $$
+    u = v
+    $$ {#eq-in-tab}
+
+    After the tab's equation.
+
+| a | b |
+| --- | --- |
+| @eq-multi | 2 |
+
+Last, @eq-in-note and @eq-in-tab.
+"""
+
+
+def test_equations_and_their_references_inside_admonitions_tabs_and_tables(tmp_path):
+    """Silently wrong: "a reference to a multi-line equation from inside an admonition, a
+    content tab or a table cell inserts raw [Equation 1](#eq-... "\\begin{aligned}... text ...; a
+    labelled display equation inside an admonition or a tab is shown as raw TeX"."""
+    import re
+
+    from conftest import SMALL_CONFIG, make_site
+
+    extensions = "  - admonition\n  - pymdownx.tabbed:\n      alternate_style: true\n  - tables\n"
+    config = SMALL_CONFIG.replace("  - pymdownx.superfences\n", "  - pymdownx.superfences\n" + extensions)
+    site = make_site(tmp_path / "s", {"index.md": EQUATION_PAGE}, config=config)
+    done = mkdocs(site, "--strict")
+    assert done.returncode == 0, done.stdout
+    page = (site / "site" / "index.html").read_text()
+    article = re.sub(r"<math.*?</math>", "<math/>", page[page.index("<article") : page.index("</article>")], flags=re.S)
+    assert "$$" not in article and "\\begin" not in article and "<pre>" not in article
+    note = article[article.index('<div class="admonition note">') : article.index('<div class="tabbed-set')]
+    assert '<a class="crossref" href="#eq-multi">Equation 1</a>' in note and 'id="eq-in-note"' in note
+    assert "After the equation." in note
+    tab = article[article.index('<div class="tabbed-set') : article.index("<table>")]
+    assert 'href="#eq-multi">Equation 1</a>' in tab and 'id="eq-in-tab"' in tab and "After the tab" in tab
+    table = article[article.index("<table>") : article.index("</table>")]
+    assert table.count("<tr>") == 2 and 'href="#eq-multi">Equation 1</a>' in table
+    assert 'href="#eq-in-note">Equation 2</a>' in article and 'href="#eq-in-tab">Equation 3</a>' in article

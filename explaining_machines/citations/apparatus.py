@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from explaining_machines import citations, computed, memo
-from explaining_machines.citations import citepost, pageinfo, sitepage, syntax, xref
+from explaining_machines.citations import citepost, pageinfo, sitepage, syntax, titles, xref
 from explaining_machines.citations.pageinfo import PageInfo
 from explaining_machines.errors import SourceError, located
 from explaining_machines.pages import head
@@ -42,7 +42,6 @@ from explaining_machines.source import frontmatter, mdscan
 
 KNOWN_TAGS = ("bibliography", "cite", "endraw", "figure", "raw", "value")
 XREF_PREFIXES = syntax.XREF_PREFIXES
-
 Report = Callable[[int, str], None]  # (logging level, message)
 
 
@@ -98,10 +97,8 @@ class Apparatus:
     # ------------------------------------------------------------------ reading and checking
 
     def read(self, src_uri: str, path: Path, raw: str, name: str | None = None) -> None:
-        """Read one page: its tags (unknown ones fail), its labels, and its bibliography if it cites.
-
-        Its title is the front matter's, else its first heading, else `name` (by default the
-        file's stem)."""
+        """Read one page: its tags (unknown ones fail), its labels, its bibliography if it cites, and
+        its title: the front matter's, else its first heading, else `name` (or the file's stem)."""
         where = self.settings.shown(path)
         first, body = frontmatter.body(raw)
         name = name or Path(src_uri).stem
@@ -135,7 +132,8 @@ class Apparatus:
             raise located(where, error) from None
         try:
             meta = frontmatter.check(raw)
-        except frontmatter.FrontMatterError as error:
+            titles.check_meta(meta, raw)
+        except (frontmatter.FrontMatterError, citations.CitationError) as error:
             raise located(where, error) from None
         heading = pageinfo.first_heading(body)
         title = meta["title"] if isinstance(meta.get("title"), str) else xref.plain(heading) if heading else name
@@ -183,7 +181,9 @@ class Apparatus:
             self._bib_problem(str(problem))
         cited: list[str] = []
         try:
-            for citation in citations.find_citations(page.body, page.first_line, self._known(page)):
+            found = citations.find_citations(page.body, page.first_line, self._known(page))
+            titles.check_heading(found, page.body, page.first_line, page.labels.title)
+            for citation in found:
                 for item in citation.items:
                     if item.is_reference and item.key in library.entries and not xref.is_label(item.key, labels):
                         raise citations.CitationError(citation.line, f"'@{item.key}' reads as a cross-reference, "
@@ -353,7 +353,8 @@ class Apparatus:
                 if item.is_reference and item.key not in targets:
                     holder, label = xref.resolve(item.key, src_uri, labels, citation.line)
                     text, url = xref.reference_text(src_uri, holder, label)
-                    targets[item.key] = citations.Target(text, url, label.caption, label.number)
+                    title = "" if label.kind == "eq" else label.caption  # TeX is no tooltip; the preview renders it
+                    targets[item.key] = citations.Target(text, url, title, label.number)
         settings = self.settings.citations
         author_year = settings.labels == "author-year"
         cited = [item.key for c in found for item in c.items if not (item.is_reference and item.key in targets)]

@@ -91,7 +91,11 @@ class _Renderer:
         if self._targets(item):
             target = self.targets[item.key]
             shown = target.number if item.suppress_author else target.text
-            link = self._link(item.key, shown, target.url, target.title, target.css, context, count=False)
+            # A reference to this page's own figure or equation gets crossref.js's preview of the
+            # target; a title would also give it Material's tooltip (content.tooltips), a second
+            # bubble beside the preview. One to another page keeps its title: its only preview.
+            title = "" if target.url.startswith("#") else target.title
+            link = self._link(item.key, shown, target.url, title, target.css, context, count=False)
             return _join(item.prefix, link, item.suffix)
         ref = self.references[item.key]
         self.cited.add(item.key)
@@ -128,11 +132,16 @@ class _Renderer:
             self.counts[key] = self.counts.get(key, 0) + 1
             cite_id = f"{self.prefix}{anchor_id(key)[4:]}-{self.counts[key]}"
             self.backlinks.setdefault(key, []).append(cite_id)
+        # A title is one line: a line break inside a link would end it in a table cell, a
+        # list item or an admonition (a caption or an equation may span lines).
+        title = " ".join(title.split())
         if context == "html":
             ident = f' id="{cite_id}"' if cite_id else ""
-            return f'<a class="{css}" href="{html.escape(url)}"{ident} title="{html.escape(title)}">{shown}</a>'
+            named = f' title="{html.escape(title)}"' if title else ""
+            return f'<a class="{css}" href="{html.escape(url)}"{ident}{named}>{shown}</a>'
         ident = f"#{cite_id} " if cite_id else ""
-        return f'[{shown}]({url} "{_md_title(title)}"){{{ident}.{css}}}'
+        named = f' "{_md_title(title)}"' if title else ""
+        return f"[{shown}]({url}{named}){{{ident}.{css}}}"
 
 
 def _join(prefix: str, link: str, suffix: str) -> str:

@@ -159,9 +159,11 @@ def _table_next_to(lines: list[str], i: int) -> tuple[int, int] | None:
 
 
 def plain(markdown: str) -> str:
-    """Caption Markdown as plain text for a tooltip: no emphasis marks, links reduced to their text."""
+    """Caption Markdown as plain text for a tooltip: no emphasis marks, links reduced to their
+    text, no citations (a tooltip cannot show their numbers) and no tags."""
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
     text = re.sub(r"\{%.*?%\}", "", text)
+    text = re.sub(r"\s*\[[^\[\]]*@[^\[\]]*\]", "", text)  # [@key], [see @key, p. 3]
     return re.sub(r"[*_`]", "", text).strip()
 
 
@@ -231,7 +233,10 @@ def number_page(markdown: str, first_line: int, labels: dict[str, Label]) -> str
         tex = match["tex"]
         tag = "" if _TAG.search(tex) else f"\\tag{{{labels[name].number}}}"
         body = tex.rstrip()
-        closing = tex[len(body) :].replace(" ", "").replace("\t", "")  # keep a line break before the $$
+        # The closing $$ keeps its line and its indentation (inside an admonition, a tab or a
+        # list item); spaces before it on the formula's own line go.
+        closing = tex[len(body) :]
+        closing = "\n" + closing.rsplit("\n", 1)[1] if "\n" in closing else ""
         edits.append((match.start(), match.end(), f"{match['indent']}$${body} {tag}\\label{{{name}}}{closing}$$"))
     for caption in _table_captions(markdown):
         name = caption.match["label"]

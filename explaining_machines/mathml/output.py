@@ -88,7 +88,16 @@ _TEXT_STYLES = {
     "sans-serif": "font-family: sans-serif",
 }
 # Binary operators and relations latex2mathml writes as identifiers (<mi>), so set without their spaces.
-_OPERATOR_IDENTIFIER = re.compile(r"<mi>(&#x000B1;|&#x029F5;|&#x027F9;|&#x027FA;|&#x027C2;|&#x02AAF;)</mi>")
+_OPERATOR_IDENTIFIER = re.compile(r"<mi>(&#x000B1;|&#x027F9;|&#x027FA;|&#x027C2;|&#x02AAF;)</mi>")
+# latex2mathml 3.81.1 writes \setminus as U+29F5 REVERSE SOLIDUS OPERATOR, as unicode-math long
+# did (latex3/unicode-math#181, since reversed), in an <mi>. TeX's fonts, MathJax and Temml show
+# U+2216 SET MINUS, a binary operator; many fonts have no U+29F5 at all.
+_SET_MINUS = ("<mi>&#x029F5;</mi>", "<mo>&#x02216;</mo>")
+# latex2mathml 3.81.1 writes | and \| as operators (<mo stretchy="false">), which MathML spaces as
+# infix operators wherever they do not open or close their row: "|S|!" reads "|S |!". TeX reads
+# them as ordinary symbols (MathJax-src#907 made MathJax do so too), and Temml writes <mi>, as
+# latex2mathml itself does for \vert and \Vert. \left|, \big| and \mid keep their <mo>.
+_ORDINARY_BAR = re.compile(r'<mo(?: fence="false")? stretchy="false">(&#x0007C;|&#x02016;)</mo>')
 # \bigl\{, \bigl\lVert, \Bigr\rangle ...: latex2mathml copies a delimiter given as a command
 # into the sized <mo> as it is, backslash and all; its own symbol table knows the character.
 _SIZED_DELIMITER = re.compile(r'(<mo [^>]*maxsize="[^"]*">)(\\(?:[A-Za-z]+|[{}|]))</mo>')
@@ -98,11 +107,13 @@ def fix_mathml(mathml: str) -> str:
     """Write what latex2mathml leaves to MathML features browsers lack the way MathML Core asks for.
 
     Styled letters become Unicode letters, operators written as identifiers become operators,
-    and delimiters of ``\\big`` and friends become their characters.
+    bars written as operators become ordinary symbols, ``\\setminus`` becomes U+2216, and
+    delimiters of ``\\big`` and friends become their characters.
     """
     mathml = _SIZED_DELIMITER.sub(_sized_delimiter, mathml)
     mathml = _VARIANT_TOKEN.sub(_unicode_variant, mathml)
     mathml = _VARIANT_TEXT.sub(lambda match: f'<mtext style="{_TEXT_STYLES.get(match[1], "")}">', mathml)
+    mathml = _ORDINARY_BAR.sub(r"<mi>\1</mi>", mathml.replace(*_SET_MINUS))
     return _OPERATOR_IDENTIFIER.sub(r"<mo>\1</mo>", mathml)
 
 
@@ -115,14 +126,14 @@ def _unicode_variant(match: re.Match[str]) -> str:
     tag, before, variant, after, text = match.groups()
     if variant == "normal":
         return match[0]  # the one value MathML Core keeps
-    styled = [_styled(char, variant) for char in html.unescape(text)]
-    if None in styled:
+    letters = [styled(char, variant) for char in html.unescape(text)]
+    if None in letters:
         return match[0]  # no styled form in Unicode: the attribute still works in Firefox
-    return f"<{tag}{before}{after}>{''.join(f'&#x{ord(char):05X};' for char in styled)}</{tag}>"
+    return f"<{tag}{before}{after}>{''.join(f'&#x{ord(char):05X};' for char in letters)}</{tag}>"
 
 
 @functools.cache
-def _styled(char: str, variant: str) -> str | None:
+def styled(char: str, variant: str) -> str | None:
     """`char` as a Mathematical Alphanumeric Symbol in `variant` ("bold", ...), or None if Unicode has none."""
     style = _VARIANT_NAMES.get(variant)
     name = unicodedata.name(char, "")

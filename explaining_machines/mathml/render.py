@@ -53,12 +53,24 @@ def formula_line(markdown: str, tex: str, first_line: int = 1) -> int | None:
     """The line of `markdown` (whose first line is `first_line`) on which the formula `tex`
     starts, outside code; None when it cannot be found (a formula the build wrote itself).
 
-    The formula is looked for by its first line as written: one inside a list or a
-    blockquote is indented there, and the same TeX in a code block is not it.
+    The formula is looked for by its lines as written: one inside a list or a blockquote is
+    indented there, and the same TeX in a code block is not it.
     """
-    first = next((line.strip() for line in tex.splitlines() if line.strip()), tex)
-    at = mdscan.find_outside_code(markdown, first)
+    lines = [line.strip() for line in tex.splitlines() if line.strip()] or [tex]
+    found = [m.start() for m in mdscan.finditer_outside_code(re.compile(re.escape(lines[0])), markdown)]
+    # Of the places its first line stands, the one whose next lines are the formula's (two
+    # equations may open alike: \begin{aligned}); else the first.
+    at = next((at for at in found if _continues(markdown, at, lines)), found[0] if found else None)
     return None if at is None else first_line + markdown.count("\n", 0, at)
+
+
+def _continues(markdown: str, at: int, lines: list[str]) -> bool:
+    """Whether the lines of `markdown` from offset `at` begin with `lines` (indentation, quote
+    marks and a closing ``$$`` aside)."""
+    written = [line.strip().lstrip(">").strip() for line in markdown[at:].splitlines()]
+    written = [line for line in written if line][: len(lines)]
+    expected = [line.lstrip(">").strip() for line in lines]
+    return len(written) == len(expected) and all(w.startswith(e) for w, e in zip(written, expected, strict=True))
 
 
 _TAG = re.compile(r"\\tag(?![A-Za-z])\s*(\*?)\s*(?:\{([^{}]*)\})?")

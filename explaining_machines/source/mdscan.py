@@ -34,7 +34,7 @@ _INLINE = re.compile(r"(?P<escaped>\\[`{\\])|(?P<ticks>`+)|(?P<comment><!--)|(?P
 _TAG_NAME = re.compile(r"\{%-?\s*(?P<name>[A-Za-z_][\w-]*)?")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _QUOTE = re.compile(r"^(?: {0,3}>[ ]?)+")
-# Python-Markdown's block-level tags: a line that opens one after a blank line starts a raw
+# Python-Markdown's block-level tags: a line that opens one (see `_blocks`) starts a raw
 # HTML block, whose content Markdown does not read (unless it carries md_in_html's
 # `markdown` attribute); pre, script, style and textarea hold literal text.
 _HTML_BLOCK = re.compile(
@@ -90,13 +90,16 @@ def scan(text: str) -> Scan:
     tags: list[Tag] = []
     markers: list[tuple[int, int]] = []
     html: list[tuple[int, int]] = []
+    resume = 0  # a {% raw %} region may run over code and HTML blocks, as in Jekyll: skipped up to here
     for start, end, kind in _blocks(text):
         if kind == "code":
             literal.append((start, end))
             continue
+        if end <= resume:
+            continue
         if kind == "html":
             html.append((start, end))
-        _inline(text, start, end, literal, tags, markers)
+        resume = _inline(text, max(start, resume), end, literal, tags, markers)
     return Scan(tuple(_merge(literal)), tuple(tags), tuple(markers), tuple(html))
 
 
@@ -149,7 +152,9 @@ def _blocks(text: str) -> Iterator[tuple[int, int, str]]:
             prev_code, prev_blank = True, False
             run_start = offset
             continue
-        opened = _HTML_BLOCK.match(line) if prev_blank else None
+        # After a blank line, or at the very start of a line that follows a paragraph's (as
+        # Python-Markdown 3 reads it: "Text.\n<div>" is a paragraph, then a raw HTML block).
+        opened = _HTML_BLOCK.match(line) if prev_blank or line.startswith("<") else None
         if opened and not re.search(r"\bmarkdown\b", opened["attrs"] or ""):
             yield run_start, start, "text"
             tag = opened["tag"].lower()
@@ -190,13 +195,14 @@ def _depth_change(line: str, tag: str) -> int:
     return opened - closed
 
 
-def _inline(text: str, start: int, end: int, literal: list, tags: list[Tag], markers: list[tuple[int, int]]) -> None:
-    """Scan a run of non-code lines from left to right for code spans, comments, tags and raw regions."""
+def _inline(text: str, start: int, end: int, literal: list, tags: list[Tag], markers: list[tuple[int, int]]) -> int:
+    """Scan a run of non-code lines from left to right for code spans, comments, tags and raw
+    regions; returns where the scan goes on (past `end` when a raw region runs beyond it)."""
     pos = start
     while True:
         match = _INLINE.search(text, pos, end)
         if match is None:
-            return
+            return end
         if match["escaped"]:
             pos = match.end()
         elif match["ticks"]:
@@ -209,14 +215,19 @@ def _inline(text: str, start: int, end: int, literal: list, tags: list[Tag], mar
         else:
             tag = _tag(text, match.start(), end)
             if tag.name == "raw":
-                close = _find_endraw(text, tag.end, end)
+                # Its {% endraw %} in the same run, else the next one anywhere after (Jekyll's own
+                # usage puts {% raw %} around a fenced block, whose code is literal anyway).
+                close = _find_endraw(text, tag.end, end) or _find_endraw(text, tag.end, len(text))
                 if close is None:
                     raise ScanError(tag.start, "'{% raw %}' without '{% endraw %}'")
                 markers.extend([(tag.start, tag.end), close])
                 literal.append((tag.start, close[1]))
+                if close[1] > end:
+                    return close[1]
                 pos = close[1]
             else:
                 tags.append(tag)
+                _raw_inside(text, tag, literal, markers)
                 pos = tag.end
 
 
@@ -238,6 +249,8 @@ def _tag(text: str, start: int, end: int) -> Tag:
     i, quote = head.end(), None
     while i < end:
         char = text[i]
+        if char == "\n" and _PARAGRAPH_BREAK.match(text, i):
+            break  # a tag ends in its paragraph, an unclosed quote too
         if quote:
             if char == "\\":
                 i += 2
@@ -249,11 +262,25 @@ def _tag(text: str, start: int, end: int) -> Tag:
         elif text.startswith("%}", i):
             args = text[head.end() : i].removesuffix("-")
             return Tag(name, args.strip(), start, i + 2)
-        elif char == "\n" and _PARAGRAPH_BREAK.match(text, i):
-            break
         i += 1
     shown = "{% " + name if name else "{%"
     raise ScanError(start, f"unclosed '{shown}' tag: expected '%}}' before the end of the paragraph")
+
+
+_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}")
+
+
+def _raw_inside(text: str, tag: Tag, literal: list, markers: list[tuple[int, int]]) -> None:
+    """The ``{% raw %}`` regions inside a tag's quoted values (a figure's caption is Markdown
+    and may show a tag or a citation as text): literal, their markers removed later."""
+    pos = tag.start + 2
+    while (opening := _RAW.search(text, pos, tag.end - 2)) is not None:
+        close = _find_endraw(text, opening.end(), tag.end - 2)
+        if close is None:
+            raise ScanError(opening.start(), "'{% raw %}' without '{% endraw %}' inside the tag")
+        markers.extend([(opening.start(), opening.end()), close])
+        literal.append((opening.start(), close[1]))
+        pos = close[1]
 
 
 def _find_endraw(text: str, start: int, end: int) -> tuple[int, int] | None:
