@@ -15,7 +15,10 @@ Events:
   reference list where ``{% bibliography %}`` stands (else at the end), adds "Cite this
   post" to posts and removes the ``{% raw %}`` markers. Working on the Markdown keeps the
   headings in the table of contents, and Material's blog excerpts see the finished links.
-* ``on_post_page`` adds the Google Scholar tags to each post's ``<head>``.
+* ``on_page_content`` reads each figure's caption as its page shows it (values filled in,
+  citations rendered), and ``on_post_page`` puts it in the title of every reference from
+  another page (`citations.tooltips`), then adds the Google Scholar tags to each post's
+  ``<head>``.
 * ``on_serve`` watches every .bib file the pages read outside the docs folder (the root
   ``references.bib`` above all), and each build adds those new since: an edit of a
   bibliography rebuilds the site as an edit of a page does.
@@ -36,13 +39,14 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from explaining_machines.citations import citepost
+from explaining_machines.citations import citepost, tooltips
 from explaining_machines.citations.apparatus import Apparatus, rendering_memo
 from explaining_machines.errors import SourceError
 from explaining_machines.source import frontmatter
 
 log = get_plugin_logger("citations")
 _apparatus: Apparatus | None = None
+_captions = tooltips.Captions()  # this build's figure captions, for references from other pages
 _server = None  # mkdocs serve's server, once it runs: each build watches the .bib files new to it
 _watched: set[Path] = set()  # the .bib files outside the docs folder that the pages read
 
@@ -145,13 +149,20 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     return markdown if _apparatus is None else _apparatus.render(page.file.src_uri, markdown)
 
 
+def on_page_content(html: str, page: Page, **_) -> str:
+    _captions.read(html)
+    return html
+
+
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    output = _captions.fill(output)
     return output if _apparatus is None else _apparatus.head(page.file.src_uri, output)
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    global _apparatus
+    global _apparatus, _captions
     apparatus, _apparatus = _apparatus, None  # mkdocs serve keeps this module: the next build starts afresh
+    _captions = tooltips.Captions()
     if apparatus is not None and apparatus.store is not None:
         try:
             apparatus.store.save()
@@ -160,5 +171,5 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 
 def on_build_error(error: Exception, **_) -> None:
-    global _apparatus
-    _apparatus = None  # a failed build's renderings are not kept
+    global _apparatus, _captions
+    _apparatus, _captions = None, tooltips.Captions()  # a failed build's renderings are not kept

@@ -105,7 +105,8 @@ def test_a_reference_to_another_post_says_whose(tmp_path):
     )
     built(site)
     page = article(site, "blog/2024/02/03/post-b/index.html")
-    assert ('As <a class="crossref" href="../../../01/02/post-a/#eq-first" title="a = b + c">Equation 1 in '
+    # No title: an equation's TeX is no tooltip (issue 22); the link says whose equation it is.
+    assert ('As <a class="crossref" href="../../../01/02/post-a/#eq-first">Equation 1 in '
             "<em>Post A</em></a> of the other post.") in page  # fmt: skip
 
 

@@ -372,3 +372,25 @@ def test_raw_text_in_a_caption_is_honoured():
         mdscan.strip_raw_markers(rendered)
         == '<figcaption markdown="span">Write [@rudin2019stop]{x} as text.</figcaption>\n'
     )
+
+
+def test_a_reference_to_another_pages_figure_shows_its_caption_as_that_page_does():
+    """Silently wrong: "a cross-post reference's hover text shows the caption with raw
+    citations and without its values; a cross-post equation's shows raw TeX"."""
+    from explaining_machines.citations import tooltips, xref
+
+    other_page = (
+        '<figure class="computed-figure" id="fig-acc"><p><img alt="" src="a.png"></p><figcaption>'
+        '<span class="figure-number">Figure 2:</span> Accuracy of 97.4%, as <a class="citation" '
+        'href="#ref-rudin2019stop">[1]</a> argues<sup id="fnref:n"><a href="#fn:n">1</a></sup>.</figcaption></figure>'
+    )
+    captions = tooltips.Captions()
+    captions.read(other_page)
+    figure = xref.Label("fig-acc", "fig", "2", 'Accuracy of {% value "model.holdout_accuracy" %}', 3)
+    equation = xref.Label("eq-sum", "eq", "1", "\\begin{aligned} a &= b \\end{aligned}", 5)
+    assert tooltips.title(equation, same_page=False) == ""
+    written = f'<a class="crossref" href="../a/#fig-acc" title="{tooltips.title(figure, same_page=False)}">Figure 2</a>'
+    assert captions.fill(written) == (
+        '<a class="crossref" href="../a/#fig-acc" title="Accuracy of 97.4%, as [1] argues.">Figure 2</a>'
+    )
+    assert tooltips.Captions().fill(written) == '<a class="crossref" href="../a/#fig-acc">Figure 2</a>'  # unknown

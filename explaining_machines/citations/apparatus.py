@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from explaining_machines import citations, computed, memo
-from explaining_machines.citations import citepost, pageinfo, sitepage, syntax, titles, xref
+from explaining_machines.citations import citepost, pageinfo, sitepage, syntax, titles, tooltips, xref
 from explaining_machines.citations.pageinfo import PageInfo
 from explaining_machines.errors import SourceError, located
 from explaining_machines.pages import head
@@ -353,7 +353,7 @@ class Apparatus:
                 if item.is_reference and item.key not in targets:
                     holder, label = xref.resolve(item.key, src_uri, labels, citation.line)
                     text, url = xref.reference_text(src_uri, holder, label)
-                    title = "" if label.kind == "eq" else label.caption  # TeX is no tooltip; the preview renders it
+                    title = tooltips.title(label, holder.src_uri == src_uri)
                     targets[item.key] = citations.Target(text, url, title, label.number)
         settings = self.settings.citations
         author_year = settings.labels == "author-year"

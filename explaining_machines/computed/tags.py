@@ -224,9 +224,10 @@ def replace_figures(markdown: str, rendered: Sequence[tuple[FigureTag, str]]) ->
 
 def _text(value: str) -> str:
     """A formatted value as text that Markdown reads as text: every character but letters,
-    digits and ``.,%`` as a character reference, so that a fill of ``*``, ``_``, a backtick,
-    ``$`` or spaces makes no emphasis, code, math or indented block."""
-    return "".join(char if char.isalnum() or char in ".,%" else f"&#{ord(char)};" for char in value)
+    digits, ``.,%`` and single spaces as a character reference, so that a fill of ``*``, ``_``,
+    a backtick, ``$`` or spaces makes no emphasis, code, math or indented block."""
+    text = "".join(char if char.isalnum() or char in ".,% " else f"&#{ord(char)};" for char in value)
+    return re.sub(r" {2,}", lambda run: "&#32;" * len(run[0]), text)  # a lone space is a word's
 
 
 def replace_values(markdown: str, rendered: Sequence[tuple[ValueTag, str]]) -> str:
