@@ -235,12 +235,12 @@ def serve_seconds(site: Path, post: str, url_path: str) -> list[float]:
     return times
 
 
-def measure(site: Path, floor: Path, posts: int, serve: bool) -> dict:
+def measure(site: Path, floor: Path, posts: int, serve: bool, runs: int = RUNS) -> dict:
     """Warm build against the floor (median of paired runs), hook times, page weight and serve."""
     build(site)  # new posts' figures are the same entries: nothing is computed; memos fill
     build(floor)
     pairs, walls = [], []
-    for _ in range(RUNS):
+    for _ in range(runs):
         pairs.append((build(site)[0], build(floor)[0]))
         walls.append((WALL[-2], WALL[-1]))
     ratios = sorted(warm / low for warm, low in pairs)
@@ -276,6 +276,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary sites")
     parser.add_argument("--posts", default="2,100", help="blog sizes to measure, e.g. 2,100,1000")
     parser.add_argument("--serve-up-to", type=int, default=100, help="measure mkdocs serve up to this many posts")
+    parser.add_argument("--big-runs", type=int, default=RUNS, help="paired runs for blogs of more than 100 posts")
     args = parser.parse_args()
     sizes = sorted({int(n) for n in args.posts.split(",")})
 
@@ -295,7 +296,8 @@ def main() -> int:
         big = site if posts <= 2 else scaled_site(site, work / f"posts-{posts}", posts)
         floor = shutil.copytree(big, work / f"floor-{posts}", ignore=shutil.ignore_patterns("site"))
         without_hooks(floor)
-        sized[posts] = measure(big, floor, max(posts, 2), serve=posts <= args.serve_up_to)
+        runs = RUNS if posts <= 100 else args.big_runs
+        sized[posts] = measure(big, floor, max(posts, 2), serve=posts <= args.serve_up_to, runs=runs)
 
     steps = records(site / ".figures-cache")
     model = steps.get("model", {}).get("meta", {})
