@@ -140,15 +140,15 @@ def view(data: dict, params: dict) -> views.View:
             alt.Tooltip("size:Q", title="pixels in the segment"),
         ],
     )
-    scale = alt.Scale(domain=[-limit, 0, limit], range="diverging")
+    scale = alt.Scale(domain=[-limit, 0, limit], range="diverging", interpolate="rgb")
     legend = alt.Legend(orient="bottom", title="LIME weight", gradientLength=220, format=".2~g")
-    fill = base.mark_rect().encode(color=alt.Color("weight:Q", scale=scale, legend=legend))
-    ink = base.mark_rect(color="#808080").encode(
+    fill = base.mark_rect(strokeWidth=0).encode(color=alt.Color("weight:Q", scale=scale, legend=legend))
+    ink = base.mark_rect(color="#808080", strokeWidth=0).encode(
         opacity=alt.Opacity("pixel:Q", scale=alt.Scale(domain=[0, 255], range=[0, 0.45]), legend=None)
     )
     title = alt.Title(
         f"LIME weights for class {digit}",
         subtitle=f"local fit R² {fit['score']:.2f}, {fit['samples']:,} samples",
     )
-    spec = (fill + ink).properties(width=240, height=240, title=title).to_dict()
+    spec = (fill + ink).properties(width=224, height=224, title=title).to_dict()  # 8 px a pixel
     return views.View(spec, {"segments.json": {"datasets": {"pixels": columns}}}, "segments.json")

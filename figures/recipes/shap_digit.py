@@ -102,21 +102,24 @@ def view(data: dict, params: dict) -> views.View:
                 alt.Tooltip("pixel:Q", title="pixel intensity"),
             ],
         )
-        .properties(width=150, height=150)
+        .properties(width=168, height=168)  # 6 px a pixel
     )
     digit = (
         base.mark_rect()
         .encode(color=alt.Color("pixel:Q", scale=alt.Scale(domain=[0, 255], range=["#000000", "#ffffff"]), legend=None))
         .properties(title="Input")
     )
-    scale = alt.Scale(domain=alt.ExprRef(expr="[-limits[klass], 0, limits[klass]]"), range="diverging")
-    legend = alt.Legend(orient="bottom", title="SHAP value", gradientLength=150, format=".2~g")
+    scale = alt.Scale(
+        domain=alt.ExprRef(expr="[-limits[klass], 0, limits[klass]]"), range="diverging", interpolate="rgb"
+    )
+    legend = alt.Legend(orient="bottom", title="SHAP value", gradientLength=168, format=".2~g")
     shap_map = (
         base.mark_rect()
         .encode(color=alt.Color("shap:Q", scale=scale, legend=legend))
         .properties(title=alt.Title(alt.ExprRef(expr="'SHAP values for class ' + klass")))
     )
-    spec = alt.hconcat(digit, shap_map, spacing=12).add_params(klass, limits).to_dict()
+    chart = alt.hconcat(digit, shap_map, spacing=12).resolve_scale(color="independent")
+    spec = chart.add_params(klass, limits).to_dict()
     controls = [
         views.select_data("Test digit", options, f"digit-{own[0]}.json"),
         views.select_param("klass", "Class", [(k, str(k)) for k in range(10)], shown),
