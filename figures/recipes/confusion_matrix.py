@@ -90,7 +90,7 @@ def view(data: dict, params: dict) -> views.View:
         colours = matplotlib.colormaps[palette.sequential]
         inks[f"ink_{name}"] = [style.text_on(colours(Normalize(0, top)(float(v)))) for _, _, v in cells]
     columns = {
-        "true": [t for t, _, _ in cells],
+        "actual": [t for t, _, _ in cells],  # not "true": Vega's expressions read datum.true as the literal
         "predicted": [p for _, p, _ in cells],
         "value": views.numbers(v for _, _, v in cells) if params["normalize"] else [int(v) for _, _, v in cells],
         **inks,
@@ -101,11 +101,11 @@ def view(data: dict, params: dict) -> views.View:
         alt.Chart(alt.Data(name="cells"))
         .transform_calculate(
             ink="palette == 'dark' ? datum.ink_dark : datum.ink_light",
-            pair="datum.true + ' predicted as ' + datum.predicted",
+            pair="datum.actual + ' predicted as ' + datum.predicted",
         )
         .encode(
             x=alt.X("predicted:O", title="predicted label", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("true:O", title="true label"),
+            y=alt.Y("actual:O", title="true label"),
             tooltip=[alt.Tooltip("pair:N", title="true, predicted"), alt.Tooltip("value:Q", title=what, format=".6~g")],
         )
     )
@@ -116,7 +116,7 @@ def view(data: dict, params: dict) -> views.View:
     label = alt.Text("value:Q", format=".2f" if params["normalize"] else "d")
     text = base.mark_text(fontSize=11).encode(text=label, color=alt.Color("ink:N", scale=None))
     text = text.transform_filter("datum.value > 0")
-    spec = (
-        (cells_chart + text).add_params(palette).properties(width=300, height=300, title="Confusion matrix").to_dict()
-    )
+    # The text's colour is no scale (scale=None): the layers must not share one.
+    layers = (cells_chart + text).resolve_scale(color="independent").add_params(palette)
+    spec = layers.properties(width=300, height=300, title="Confusion matrix").to_dict()
     return views.View(spec, {"cells.json": {"datasets": {"cells": columns}}}, "cells.json")

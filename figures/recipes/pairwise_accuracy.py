@@ -114,11 +114,17 @@ def view(data: dict, params: dict) -> views.View:
         y=alt.Y("digit_b:O", title="digit_b", sort="descending"),
         tooltip=[alt.Tooltip("pair:N", title="pair"), alt.Tooltip("value:Q", title="accuracy", format=".6~g")],
     )
-    scale = alt.Scale(domain=list(ACCURACY_STOPS), range=colours)
-    legend = alt.Legend(title="accuracy", orient="bottom", values=list(ACCURACY_STOPS), gradientLength=240)
+    scale = alt.Scale(domain=list(ACCURACY_STOPS), range=colours, interpolate="rgb")
+    legend = alt.Legend(title="accuracy", orient="bottom", values=[0.0, 0.5, 0.9, 1.0], gradientLength=240)
     cells_chart = base.mark_rect().encode(color=alt.Color("value:Q", scale=scale, legend=legend))
     text = base.mark_text(fontSize=10).encode(
         text=alt.Text("value:Q", format=".2f"), color=alt.Color("ink:N", scale=None)
     )
-    spec = (cells_chart + text).properties(width=300, height=300, title="Accuracy").to_dict()
+    # The text's colour is no scale (scale=None): the layers must not share one.
+    spec = (
+        (cells_chart + text)
+        .resolve_scale(color="independent")
+        .properties(width=300, height=300, title="Accuracy")
+        .to_dict()
+    )
     return views.View(spec, {"cells.json": {"datasets": {"cells": columns}}}, "cells.json")

@@ -113,12 +113,15 @@ def view(data: dict, params: dict) -> views.View:
         domain=alt.ExprRef(expr="[-limits[klass], 0, limits[klass]]"), range="diverging", interpolate="rgb"
     )
     legend = alt.Legend(orient="bottom", title="SHAP value", gradientLength=168, format=".2~g")
-    shap_map = (
-        base.mark_rect()
-        .encode(color=alt.Color("shap:Q", scale=scale, legend=legend))
-        .properties(title=alt.Title(alt.ExprRef(expr="'SHAP values for class ' + klass")))
+    shap_map = base.mark_rect(strokeWidth=0).encode(color=alt.Color("shap:Q", scale=scale, legend=legend))
+    # The digit, faint, over the map (the static figure draws it under a translucent one).
+    faint = alt.Scale(domain=[0, 255], range=[0, 0.35])
+    ink = base.mark_rect(color="#808080", strokeWidth=0).encode(
+        opacity=alt.Opacity("pixel:Q", scale=faint, legend=None)
     )
-    chart = alt.hconcat(digit, shap_map, spacing=12).resolve_scale(color="independent")
+    title = alt.Title(alt.ExprRef(expr="'SHAP values for class ' + klass"))
+    chart = alt.hconcat(digit, alt.layer(shap_map, ink).properties(title=title), spacing=12)
+    chart = chart.resolve_scale(color="independent")
     spec = chart.add_params(klass, limits).to_dict()
     controls = [
         views.select_data("Test digit", options, f"digit-{own[0]}.json"),
