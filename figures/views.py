@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from figures import style
+if TYPE_CHECKING:  # the site imports this module for SPEC: matplotlib only where colours are made
+    from figures import style
 
 SPEC = "view/view.json"
 FOLDER = "view"
@@ -68,6 +69,8 @@ def palette_config(palette: style.Palette) -> dict[str, Any]:
     import matplotlib
     from matplotlib.colors import to_hex
 
+    from figures import style
+
     sequential = matplotlib.colormaps[palette.sequential]
     axis = {"labelColor": palette.text, "titleColor": palette.text, "gridColor": palette.grid,
             "domainColor": palette.muted, "tickColor": palette.muted,
@@ -91,6 +94,8 @@ def palette_config(palette: style.Palette) -> dict[str, Any]:
 
 def files(view: View) -> dict[str, bytes]:
     """The files of `view` under the entry's ``view/`` folder: the spec and each data file."""
+    from figures import style
+
     if view.initial not in view.data:
         raise ValueError(f"the view's first data file {view.initial!r} is not among its files {sorted(view.data)}")
     document = {
