@@ -13,7 +13,6 @@ import logging
 import shutil
 from pathlib import Path
 
-import brotli
 import numpy as np
 import pytest
 
@@ -28,7 +27,7 @@ from figures import Project, recipes, views
 from figures.recipes import RecipeError
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRIPT_BUDGET = 260_000  # compressed bytes of the scripts: 400 KB for a post leaves the rest to its views' data
+SCRIPT_BUDGET = 300_000  # gzipped bytes of the scripts: of a post's 400 KB, the rest is for its views' data
 
 
 def test_every_vendored_file_is_as_the_manifest_records():
@@ -64,10 +63,9 @@ def test_the_scripts_are_hash_named_in_load_order_and_within_budget():
     paths = assets.scripts()
     assert [p.split("/")[-1].split(".")[0] for p in paths] == ["vega", "vega-lite", "vega-embed", "figure-views"]
     assert all(p.startswith("assets/views/") for p in paths)
-    files = assets.site_files()
-    compressed = {name: len(brotli.compress(path.read_bytes())) for name, path in files.items()}
+    # gzip here, in milliseconds; tests/test_browser_views.py weighs a post's views with brotli too.
+    compressed = {name: len(gzip.compress(path.read_bytes(), 6)) for name, path in assets.site_files().items()}
     assert sum(compressed.values()) < SCRIPT_BUDGET, compressed
-    assert sum(len(gzip.compress(p.read_bytes(), 9)) for p in files.values()) < SCRIPT_BUDGET + 60_000
 
 
 def test_the_scripts_ask_for_no_eval_and_add_no_style():
