@@ -7,6 +7,7 @@ tests/test_browser_views.py drives the views in Chromium on the built site.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import logging
@@ -198,3 +199,19 @@ def test_feed_items_get_their_post_s_image(tmp_path):
     rss = (tmp_path / "feed_rss_created.xml").read_text()
     assert rss == (f'<rss><item> <link>{post}</link> <enclosure url="{image}" length="123" type="image/png" /> </item>'
                    "<item> <link>o</link> </item></rss>")  # fmt: skip
+
+
+def test_a_figure_with_a_view_gets_its_element_and_one_without_does_not():
+    (tag,) = computed.find_figure_tags('{% figure "shap-digit" caption="C" %}\n')
+    plain = computed.FigureView("l.png", "d.png", 10, 10, 'A "seven"', "t", "shap-digit", {})
+    with_view = dataclasses.replace(plain, view="/assets/figures/v.json", view_files={"digit-1.json": "x.json"})
+    assert "figure-view" not in computed.render_figure(tag, plain, "figure-shap-digit")
+    rendered = computed.render_figure(tag, with_view, "figure-shap-digit")
+    assert (
+        '<div class="figure-view" hidden data-src="/assets/figures/v.json" '
+        'data-files="{&quot;digit-1.json&quot;:&quot;x.json&quot;}" data-alt="A &quot;seven&quot;"></div>'
+    ) in rendered
+    assert rendered.index("figure-view") < rendered.index("<figcaption")  # inside the figure, before its caption
+    scripts = interactive.scripts_html().splitlines()
+    assert len(scripts) == 4 and all(s.startswith('<script src="/assets/views/') and s.endswith(" defer></script>")
+                                     for s in scripts)  # fmt: skip
