@@ -58,10 +58,20 @@ def select_param(param: str, label: str, options: list[tuple[Any, str]], value: 
             "options": [{"value": v, "label": text} for v, text in options]}  # fmt: skip
 
 
-def select_data(label: str, options: list[tuple[str, str]], value: str) -> dict[str, Any]:
-    """A control that loads one of the view's data files (file name, label) into the spec."""
-    return {"kind": "data", "label": label, "value": value,
-            "options": [{"value": v, "label": text} for v, text in options]}  # fmt: skip
+def select_data(
+    label: str, options: list[tuple[str, str]], value: str, images: dict | None = None, marked=(), note: str = ""
+) -> dict[str, Any]:
+    """A control that loads one of the view's data files (file name, label) into the spec.
+
+    With `images` (file name -> a 28x28 digit), the page offers each as a thumbnail button;
+    the files in `marked` are set apart, as `note` says."""
+    listed = [{"value": v, "label": text} for v, text in options]
+    for option in listed:
+        if images and option["value"] in images:
+            option["image"] = [int(x) for x in images[option["value"]].reshape(-1)]
+        if option["value"] in marked:
+            option["marked"] = True
+    return {"kind": "data", "label": label, "value": value, "options": listed, "note": note}
 
 
 def palette_config(palette: style.Palette) -> dict[str, Any]:

@@ -30,12 +30,12 @@ PIXELS = (0.62, 0.45), (0.7, 0.5), (0.75, 0.35), (0.66, 0.6), (0.8, 0.45)  # poi
 
 
 def _canvas(page, figure: str) -> str:
-    return page.evaluate(f"() => document.querySelector('{figure} .figure-view canvas').toDataURL()")
+    return page.evaluate(f"() => document.querySelector('{figure} .figure-view__chart canvas').toDataURL()")
 
 
 def _hover_tooltip(page, figure: str) -> dict[str, str]:
     """Hover points of the SHAP map until the tooltip shows a pixel; its rows, key -> value."""
-    canvas = page.locator(f"{figure} .figure-view canvas")
+    canvas = page.locator(f"{figure} .figure-view__chart canvas")
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
     for fx, fy in PIXELS:

@@ -155,6 +155,8 @@ def test_the_shap_view_offers_every_gallery_digit_and_its_numbers_are_the_csv_s(
     digit_control, class_control = view.controls
     assert len(digit_control["options"]) == 20 and view.initial == "digit-3.json"
     assert sum("read as" in option["label"] for option in digit_control["options"]) == 4
+    assert sum(option.get("marked", False) for option in digit_control["options"]) == 4
+    assert all(len(option["image"]) == 784 for option in digit_control["options"])  # the thumbnails
     assert class_control["param"] == "klass" and class_control["value"] == 3
     written = views.files(view)
     document = json.loads(written[views.SPEC])

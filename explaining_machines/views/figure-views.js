@@ -37,7 +37,44 @@
     return response.json();
   };
 
+  // A data control whose options carry 28x28 digits: one toggle button per digit, the digit
+  // drawn on a small canvas (putImageData: no style, no markup), its label for screen readers.
+  const thumbnails = (view, spec) => {
+    const group = document.createElement("div");
+    group.className = "figure-view__thumbnails";
+    group.setAttribute("role", "group");
+    const caption = Object.assign(document.createElement("span"), {
+      className: "figure-view__caption", id: `figure-view-control-${++counter}`,
+      textContent: spec.note ? `${spec.label} (${spec.note})` : spec.label,
+    });
+    group.setAttribute("aria-labelledby", caption.id);
+    const buttons = spec.options.map((option) => {
+      const button = Object.assign(document.createElement("button"), { type: "button", title: option.label });
+      if (option.marked) button.classList.add("is-marked");
+      button.setAttribute("aria-label", option.label);
+      button.setAttribute("aria-pressed", String(option.value === spec.value));
+      const canvas = Object.assign(document.createElement("canvas"), { width: 28, height: 28 });
+      const image = new ImageData(28, 28);
+      option.image.forEach((v, i) => image.data.set([v, v, v, 255], 4 * i));
+      canvas.getContext("2d").putImageData(image, 0, 0);
+      button.append(canvas);
+      button.addEventListener("click", async () => {
+        buttons.forEach((other) => other.setAttribute("aria-pressed", String(other === button)));
+        try {
+          await load(view, option.value);
+          await draw(view);
+        } catch (error) {
+          console.error("figure view:", error);
+        }
+      });
+      return button;
+    });
+    group.append(caption, ...buttons);
+    return group;
+  };
+
   const control = (view, spec) => {
+    if (spec.kind === "data" && spec.options.every((option) => option.image)) return thumbnails(view, spec);
     const id = `figure-view-control-${++counter}`;
     const wrapper = document.createElement("span");
     wrapper.className = "figure-view__control";

@@ -124,7 +124,14 @@ def view(data: dict, params: dict) -> views.View:
     chart = chart.resolve_scale(color="independent")
     spec = chart.add_params(klass, limits).to_dict()
     controls = [
-        views.select_data("Test digit", options, f"digit-{own[0]}.json"),
+        views.select_data(
+            "Test digit",
+            options,
+            f"digit-{own[0]}.json",
+            images={f"digit-{d[0]}.json": d[3] for d in digits},
+            marked={f"digit-{i}.json" for i, y, p, _, _ in digits if p != y},
+            note="underlined: misread by the model",
+        ),  # fmt: skip
         views.select_param("klass", "Class", [(k, str(k)) for k in range(10)], shown),
     ]
     return views.View(spec, files, f"digit-{own[0]}.json", controls)
