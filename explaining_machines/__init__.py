@@ -9,7 +9,9 @@ hooks in ``hooks/`` are the only code that knows the engine. Grouped by concern:
 * `computed`: the ``{% figure %}`` and ``{% value %}`` tags and the entries behind them;
 * `mathml`: TeX to MathML at build time, and (`mathml.font`) the math font the site serves;
 * `pages`: URLs, ids, head tags and feeds of finished pages;
-* `checks`: the one HTML pass over finished pages, the Content-Security-Policy, the link check.
+* `checks`: the one HTML pass over finished pages, the Content-Security-Policy, the link check;
+* `views`: the interactive figures in the browser: the vendored Vega scripts, checked
+  against their manifest, and the script that embeds each view.
 
 At the top, the foundation every part uses: `settings` (the one schema of
 ``extra.project``), `arguments` (``"name" key=value`` with YAML flow values), `errors`

@@ -17,7 +17,8 @@ DATASET = "dataset"
 MODEL = "model"
 PREDICTIONS = "predictions"
 FOREST = "forest"
-STEPS = (DATASET, MODEL, PREDICTIONS, FOREST)  # the steps without parameters
+GALLERY = "gallery"  # SHAP values of a fixed set of test digits, for the interactive SHAP view
+STEPS = (DATASET, MODEL, PREDICTIONS, FOREST, GALLERY)  # the steps without parameters
 
 SHAP = "shap"
 LIME = "lime"

@@ -2,10 +2,11 @@
 
 The compute function of every figure step. A recipe module (`figures.recipes`) defines
 ``load(inputs, params) -> data``, ``draw(data, params, palette) -> Figure``,
-``alt(data, params) -> str`` and, optionally, ``export_data(data, params) -> {file name: bytes}``.
-This module writes ``light.png`` and ``dark.png``, the exported data under ``data/``
-and the recipe's own source as ``recipe.py`` (so the page shows the code that drew
-the figure), and returns the alt text, the size, the provenance and the names of
+``alt(data, params) -> str`` and, optionally, ``export_data(data, params) -> {file name: bytes}``
+and ``view(data, params) -> figures.views.View`` (an interactive view, `figures.views`).
+This module writes ``light.png`` and ``dark.png``, the exported data under ``data/``,
+the view's spec and data under ``view/``, and the recipe's own source as ``recipe.py``
+(so the page shows the code that drew the figure), and returns the alt text, the size, the provenance and the names of
 those files; `figures.results.FigureResult` is how pages read them back. Recipes
 build ``matplotlib.figure.Figure`` objects directly, which pyplot never tracks: there
 is no global figure to close.
@@ -17,7 +18,7 @@ import importlib
 import inspect
 from pathlib import Path
 
-from figures import style
+from figures import style, views
 from figures.names import DATASET, FOREST, LIME, MODEL, SHAP
 
 SOURCE = "recipe.py"
@@ -44,6 +45,12 @@ def compute(inputs: dict, params: dict, out: Path, log) -> dict:
     exported = export(data, params) if export is not None else {}
     for name, content in exported.items():
         (out / "data" / name).write_bytes(content)
+    view = getattr(recipe, "view", None)  # optional: a figure without one is shown as its PNG
+    view_files = views.files(view(data, params)) if view is not None else {}
+    if view_files:
+        (out / views.FOLDER).mkdir()
+    for name, content in view_files.items():
+        (out / name).write_bytes(content)
     (out / SOURCE).write_text(inspect.getsource(recipe), encoding="utf-8")
     width, height = sizes["light"]
     log.info("figure %s: %dx%d px", params["name"], width, height)
@@ -56,6 +63,7 @@ def compute(inputs: dict, params: dict, out: Path, log) -> dict:
         "parameters": {name: params[name] for name in getattr(recipe, "PARAMETERS", None) or {}},
         "images": images,
         "data_files": sorted(exported),  # under data/
+        "view": sorted(view_files),  # the spec (views.SPEC) and its data files, or none
         "source": SOURCE,
     }
 

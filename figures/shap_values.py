@@ -69,6 +69,43 @@ def compute(inputs: dict, params: dict, out: Path, log) -> dict:
             "local_accuracy_error": error, "background": params["background"]}  # fmt: skip
 
 
+def gallery_choice(logits: np.ndarray, labels: np.ndarray, total: int, misread: int) -> np.ndarray:
+    """Positions of the gallery's `total` digits, sorted: the first test digit of each label, up
+    to `misread` that the model gets wrong (in test-set order), then each label's next ones."""
+    wrong = logits.argmax(1) != labels
+    chosen = [int(np.flatnonzero(labels == digit)[0]) for digit in range(10) if (labels == digit).any()]
+    chosen += [int(i) for i in np.flatnonzero(wrong) if int(i) not in chosen][:misread]
+    for rank in range(1, len(labels)):
+        for digit in range(10):
+            found = np.flatnonzero(labels == digit)
+            if len(chosen) < total and rank < len(found) and int(found[rank]) not in chosen:
+                chosen.append(int(found[rank]))
+        if len(chosen) >= total:
+            break
+    return np.array(sorted(chosen[:total]), dtype=np.int64)
+
+
+def gallery(inputs: dict, params: dict, out: Path, log) -> dict:
+    """Cache step ``gallery``: SHAP values of a fixed set of test digits (`gallery_choice`),
+    all ten classes, explained in one batch, as ``gallery.npz``."""
+    images, labels, name = dataset.evaluation_split(dataset.load_arrays(inputs[DATASET]))
+    logits, _ = model.load_logits(inputs[PREDICTIONS])
+    at = gallery_choice(logits, labels, params["total"], params["misread"])
+    values, expected = explain(explainer(inputs, params["background"], params["seed"]), images[at])
+    error = check_local_accuracy(values, expected, logits[at])
+    if error > TOLERANCE:
+        raise ArithmeticError(f"SHAP local accuracy off by {error:.2e} (tolerance {TOLERANCE})")
+    predicted = logits[at].argmax(1)
+    save_arrays(
+        out / "gallery.npz", values=values, expected=expected, images=images[at], labels=labels[at].astype(np.int64),
+        predicted=predicted.astype(np.int64), index=at,
+    )  # fmt: skip
+    misread = int((predicted != labels[at]).sum())
+    log.info("gallery: %d test digits (%d misread), local accuracy within %.1e", len(at), misread, error)
+    return {"digits": len(at), "misread": misread, "evaluated_on": name, "local_accuracy_error": error,
+            "background": params["background"]}  # fmt: skip
+
+
 def load(entry) -> dict[str, np.ndarray]:
     """The arrays of one ``shap`` entry: values (28, 28, 10), expected, image, label, predicted, logits, index."""
     return entry.arrays("shap.npz")

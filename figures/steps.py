@@ -20,12 +20,15 @@ from typing import Any
 
 from explaining_machines.settings import ProjectSettings
 from figures import data
-from figures.names import DATASET, FOREST, LIME, MODEL, PREDICTIONS, SHAP
+from figures.names import DATASET, FOREST, GALLERY, LIME, MODEL, PREDICTIONS, SHAP
 
 NOTEBOOK_INPUTS = (DATASET, MODEL, PREDICTIONS)  # a notebook asks for its explanations itself
 # The code a notebook runs of this package (through `figures.open_project`), and the
 # module that runs it: its key covers them.
 NOTEBOOK_CODE = ("figures.graph", "figures.model", "figures.shap_values", "figures.style", "figures.notebooks")
+# How many test digits the SHAP gallery explains, and how many of them the model gets wrong
+# (as many as there are, up to this): 20 digits in one batch take about 45 s on two cores.
+GALLERY_CHOICE = {"total": 20, "misread": 6}
 # The module that computes each kind of explanation.
 EXPLAINERS = {SHAP: "figures.shap_values", LIME: "figures.lime_segments"}
 
@@ -85,6 +88,14 @@ def base(settings: ProjectSettings) -> dict[str, Step]:
         Step(PREDICTIONS, PREDICTIONS, "figures.model:predict", (DATASET, MODEL), {}, ("figures.model",)),
         # The forest's settings are literals in the code the visual guide shows.
         Step(FOREST, FOREST, "figures.forest:compute", (), {}, ("figures.forest",)),
+        Step(
+            GALLERY,
+            GALLERY,
+            "figures.shap_values:gallery",
+            (DATASET, MODEL, PREDICTIONS),
+            {"background": settings.figures.background, "seed": m.seed, **GALLERY_CHOICE},
+            ("figures.shap_values",),
+        ),  # fmt: skip
     ]
     return {step.name: step for step in steps}
 

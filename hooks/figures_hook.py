@@ -74,9 +74,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                 pages.collect(pages.where(file.abs_src_path), file.content_string)
         pages.check_published({file.src_uri for file in files})
         executed = pages.compute({uri: Path(file.abs_src_path) for uri, file in notebooks.items()})
+        published = pages.site_files()
     except (SourceError, *FAILURES) as error:
         raise PluginError(str(error)) from None
-    for site_path, path in pages.site_files().items():
+    for site_path, path in published.items():
         files.append(File.generated(config, site_path, abs_src_path=str(path)))
     index = pages.made.index()
     if index is not None:  # the step pages are cut from its HTML once it is rendered (on_post_build)

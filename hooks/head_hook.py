@@ -17,9 +17,11 @@ Events:
   without a description the first paragraph of its content, keeps the plain title and
   description, and escapes them in ``page.meta``.
 * ``on_post_page`` adds the Open Graph and Twitter tags to the finished HTML, from the
-  plain texts, escaped once there. A page is a post when Material's blog made it one.
+  plain texts, escaped once there, with the first computed figure's PNG as the image
+  (noted for the feeds). A page is a post when Material's blog made it one.
 * ``on_post_build`` (-100, after the RSS plugin wrote the feeds) turns titles and tags
-  back into plain text in every feed, and drops the build's state.
+  back into plain text in every feed, gives each post's item its image, and drops the
+  build's state.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from explaining_machines.pages import feeds, head
 
 PRINTED_RAW = ("title", "description")
 _plain: dict[str, dict[str, str]] = {}  # page src_uri -> plain title and description, for this build
+_images: dict[str, str] = {}  # post URL -> its first figure's image URL, for the feeds
 
 
 @event_priority(100)
@@ -62,6 +65,9 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     plain = _plain.get(page.file.src_uri, {})
     date = page.meta.get("date")
     created = date.get("created") if isinstance(date, dict) else date
+    image = head.first_figure(output, page.canonical_url or "")
+    if image is not None and isinstance(page, Post):
+        _images[page.canonical_url] = image.url
     tags = head.open_graph(
         title=plain.get("title") or html.unescape(page.title or "") or config.site_name,
         description=plain.get("description") or config.site_description or "",
@@ -69,6 +75,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
         site_name=config.site_name,
         is_post=isinstance(page, Post),
         published=str(created) if created else None,
+        image=image,
     )
     return head.insert_into_head(output, tags)
 
@@ -76,8 +83,10 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 @event_priority(-100)  # after the RSS plugin has written the feeds
 def on_post_build(config: MkDocsConfig) -> None:
     feeds.plain_titles(Path(config.site_dir))
-    _plain.clear()  # mkdocs serve keeps this module: the next build starts afresh
+    feeds.add_images(Path(config.site_dir), _images, config.site_url or "")
+    on_build_error(None)  # mkdocs serve keeps this module: the next build starts afresh
 
 
-def on_build_error(error: Exception, **_) -> None:
+def on_build_error(error: Exception | None, **_) -> None:
     _plain.clear()
+    _images.clear()

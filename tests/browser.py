@@ -129,11 +129,28 @@ def scroll_through(page) -> None:
 
 
 def shown_figures(page) -> list[dict]:
-    """For each computed figure: the image the current palette shows, and whether it loaded."""
+    """For each computed figure: the image the current palette shows, and whether it loaded; or,
+    for a figure whose interactive view replaced its images, the palette the view was drawn in."""
     return page.evaluate("""() => [...document.querySelectorAll('figure.computed-figure')].map(f => {
         const shown = [...f.querySelectorAll('img')].filter(i => getComputedStyle(i).display !== 'none');
-        return {id: f.id, shown: shown.map(i => ({src: i.getAttribute('src'), width: i.naturalWidth}))};
+        const view = f.classList.contains('has-view') ? f.querySelector('.figure-view').dataset.drawn : null;
+        return {id: f.id, view, shown: shown.map(i => ({src: i.getAttribute('src'), width: i.naturalWidth}))};
     })""")
+
+
+def views_drawn(page, palette: str, count: int) -> None:
+    """Wait until `count` interactive views are drawn in `palette` (``light``, ``dark``)."""
+    page.wait_for_function(
+        f"() => document.querySelectorAll('.figure-view[data-drawn={palette}]').length >= {count}", timeout=20000
+    )
+
+
+def without_views(page) -> None:
+    """Show every figure as a reader without script sees it: its images, no view (once the views
+    are drawn, so that none replaces its images afterwards)."""
+    page.wait_for_function("() => [...document.querySelectorAll('.figure-view')].every(v => v.dataset.drawn)")
+    page.evaluate("""() => document.querySelectorAll('figure.computed-figure.has-view').forEach(f => {
+        f.classList.remove('has-view'); f.querySelector('.figure-view').hidden = true; })""")
 
 
 def check_images(page, variant: str) -> list[str]:
@@ -147,6 +164,10 @@ def check_images(page, variant: str) -> list[str]:
         )
     ]
     for figure in shown_figures(page):
+        if figure["view"] is not None:  # the view replaced the images: it follows the palette
+            if figure["view"] != variant:
+                problems.append(f"{figure['id']}: its view is drawn in the {figure['view']} palette, not {variant}")
+            continue
         if len(figure["shown"]) != 1:
             problems.append(f"{figure['id']}: {len(figure['shown'])} images shown, expected one")
             continue

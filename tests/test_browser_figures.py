@@ -12,7 +12,7 @@ drawn for the current palette.
 from __future__ import annotations
 
 import pytest
-from browser import open_page, scroll_through, switch_palette
+from browser import open_page, scroll_through, switch_palette, without_views
 from conftest import ROOT
 from test_browser import POSTS
 
@@ -32,7 +32,9 @@ SHOWN = """() => [...document.querySelectorAll('figure.computed-figure')].map(f 
 
 
 def _figures(page, palette: str) -> list[dict]:
-    """The figures of the open page in `palette`, each screenshotted, with its sizes."""
+    """The figures of the open page in `palette`, each screenshotted, with its sizes: their images,
+    as readers without script, feeds and print see them (tests/test_browser_views.py checks the views)."""
+    without_views(page)
     scroll_through(page)
     page.wait_for_load_state("networkidle")
     found = page.evaluate(SHOWN)
@@ -75,6 +77,7 @@ def test_each_figure_is_sharp_on_a_2x_desktop(browser, site_url, slug):
     ctx, page, _ = open_page(browser, site_url, viewport=DESKTOP)
     try:
         page.goto(site_url + POSTS[slug], wait_until="load")
+        without_views(page)
         scroll_through(page)
         figures = page.evaluate(SHOWN)
     finally:

@@ -28,14 +28,14 @@ def test_list_says_what_is_to_compute_and_what_waits(site, capsys):
     assert rows["dataset"] == "to compute: not in the cache"
     assert rows["model"] == "waits for dataset"
     assert rows["figure:feature-importance"] == "waits for forest"
-    assert len(rows) == len(lines) == 16  # every step once
+    assert len(rows) == len(lines) == 17  # every step once
 
 
 def test_why_lists_each_step_behind_a_target_inputs_first(site, capsys):
     code, lines = run(capsys, site, "why", "shap-digit", "digit=3")
     assert code == 0
     assert [line.split()[0] for line in lines] == [
-        "dataset", "model", "predictions", "shap[digit=3]", "figure:shap-digit[digit=3]"]  # fmt: skip
+        "dataset", "model", "predictions", "gallery", "shap[digit=3]", "figure:shap-digit[digit=3]"]  # fmt: skip
     assert lines[0].split(None, 1)[1] == "would compute: not in the cache"
     assert all(line.endswith("waits for dataset") for line in lines[1:])
 

@@ -125,6 +125,9 @@ def _summary(step: str, entry: Entry) -> str:
         return "The model's logits for every held-out digit."
     if step == "forest":
         return f"A random forest of {meta.get('trees')} trees and its two feature importances."
+    if step == "gallery":
+        return (f"SHAP values (DeepExplainer) of {meta.get('digits')} test digits, {meta.get('misread')} of them "
+                "misread by the model: the digits the interactive SHAP view offers.")  # fmt: skip
     if step.startswith(("shap[", "lime[")):
         method = "SHAP values (DeepExplainer)" if step.startswith("shap[") else "A LIME explanation over SLIC segments"
         return f"{method} of test digit {meta.get('index')}, a {meta.get('label')}."

@@ -16,6 +16,7 @@ data under names that carry a hash of their bytes, and the stable addresses), an
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import re
@@ -24,11 +25,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from explaining_machines import computed, memo
-from explaining_machines.computed import provenance
+from explaining_machines.computed import interactive, provenance
 from explaining_machines.computed.making import BuildProvenance
 from explaining_machines.errors import SourceError, located
 from explaining_machines.pages import urls
 from explaining_machines.source import frontmatter, mdscan
+from explaining_machines.views import assets
 from figures import FigureError, Project, publish, values
 from figures.cache import CacheError, Entry
 from figures.notebooks import NotebookError
@@ -36,7 +38,8 @@ from figures.recipes import RecipeError
 from figures.workers import WorkerError, Workers, build_commands
 
 # What computing can fail with; each says what went wrong and, where it knows, with what.
-FAILURES = (FigureError, RecipeError, CacheError, NotebookError, WorkerError, values.ValueNameError)
+FAILURES = (FigureError, RecipeError, CacheError, NotebookError, WorkerError, values.ValueNameError,
+            assets.VendorError)  # fmt: skip
 
 
 class FigurePages:
@@ -70,11 +73,14 @@ class FigurePages:
             return
         project = self.project
         figure_tags, value_tags = self._tags(where, raw)
-        for name, params, line in figure_tags:
+        for name, params, line, view in figure_tags:
             try:
                 self.requests.append((where, line, project.figure_step(name, params)))
             except (FigureError, RecipeError) as error:
                 raise SourceError(f"{where}:{line}: figure '{name}': {error}") from None
+            wrong = interactive.problem(project.recipes[name], view)
+            if wrong:
+                raise SourceError(f"{where}:{line}: {wrong}")
         for name, line in value_tags:
             try:
                 step = values.step_of(project, values.lookup(project, name))
@@ -87,7 +93,10 @@ class FigurePages:
         key = self.memo.key("tags", where, raw)
         found = self.memo.get(key)
         try:
-            figures_found = [(str(name), dict(params), int(line)) for name, params, line in found["figures"]]
+            figures_found = [
+                (str(name), dict(params), int(line), None if view is None else bool(view))
+                for name, params, line, view in found["figures"]
+            ]
             return figures_found, [(str(name), int(line)) for name, line in found["values"]]
         except (TypeError, KeyError, ValueError):
             self.memo.forget(key)
@@ -102,7 +111,7 @@ class FigurePages:
         except mdscan.ScanError as error:
             raise located(where, error.at(mdscan.LineIndex(body, first))) from None
         found = {
-            "figures": [[t.name, t.params, t.line] for t in figure_tags],
+            "figures": [[t.name, t.params, t.line, t.interactive] for t in figure_tags],
             "values": [[t.name, t.line] for t in value_tags],
         }
         self.memo.put(key, found)
@@ -177,6 +186,9 @@ class FigurePages:
         for step, entry in self.entries.items():
             if step.startswith("figure:"):
                 found.update(_figure_files(entry))
+                found.update(interactive.view_files(entry))
+        if any(step.startswith("figure:") and entry.meta.get("view") for step, entry in self.entries.items()):
+            found.update(assets.site_files())  # the scripts; only pages with a view load them
         stable = {f"assets/figures/{step.removeprefix('figure:')}.png": step for step in self.entries
                   if step.startswith("figure:") and "[" not in step}  # fmt: skip
         for site_path, step in {**stable, **self.published}.items():
@@ -211,6 +223,7 @@ class FigurePages:
         first = frontmatter.body_first_line(raw)
         anchors: dict[str, int] = {}
         rendered = []
+        with_views = False
         for tag in computed.find_figure_tags(markdown, first):
             step = project.figure_step(tag.name, tag.params)
             entry = self.entries.get(step)
@@ -222,8 +235,14 @@ class FigurePages:
                 anchors[tag.name] = anchors.get(tag.name, 0) + 1
                 anchor = f"figure-{tag.name}" + (f"-{anchors[tag.name]}" if anchors[tag.name] > 1 else "")
             view = _view(project, step, entry, src_uri)
+            if interactive.shown(project.recipes[tag.name], tag.interactive) and entry.meta.get("view"):
+                spec, files = interactive.view_links(entry)
+                view = dataclasses.replace(view, view=spec, view_files=files)
+                with_views = True
             rendered.append((tag, computed.render_figure(tag, view, anchor, indent=computed.indent_of(markdown, tag))))
         markdown = computed.replace_figures(markdown, rendered)
+        if with_views:  # at the end: after the excerpt separator, so that excerpts show the images alone
+            markdown = markdown.rstrip("\n") + "\n\n" + interactive.scripts_html() + "\n"
         numbers = []
         for tag in computed.find_value_tags(markdown, first):  # after the figures: captions may hold values
             try:
@@ -255,13 +274,13 @@ def _code() -> str:
     from explaining_machines import arguments
     from explaining_machines.computed import tags
 
-    return memo.code_digest((sys.modules[__name__], tags, provenance, mdscan, frontmatter, arguments, urls, values))
+    return memo.code_digest(
+        (sys.modules[__name__], tags, provenance, mdscan, frontmatter, arguments, urls, values, interactive, assets,
+         assets.INIT, assets.MANIFEST)  # the scripts' hashed names
+    )  # fmt: skip
 
 
-def _hashed(name: str, entry: Entry, file: str) -> str:
-    """A name that carries a hash of the file's bytes."""
-    stem, dot, suffix = file.rpartition(".")
-    return f"{name}.{entry.digest(file)[:10]}.{stem.replace('/', '-')}{dot}{suffix}"
+_hashed = interactive.hashed
 
 
 def _figure_files(entry: Entry) -> dict[str, Path]:

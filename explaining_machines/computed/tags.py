@@ -2,7 +2,8 @@
 
 ``{% figure "shap-digit" digit=3 caption="..." id="fig-three" %}`` stands on a line of
 its own; every value is written as in YAML flow style (`explaining_machines.arguments`).
-``caption`` and ``id`` belong to the page; every other name is a parameter of the recipe,
+``caption``, ``id`` and ``interactive`` (``true``/``false``: show the recipe's interactive
+view, or only the images) belong to the page; every other name is a parameter of the recipe,
 checked by the figures package. It becomes a ``<figure>`` with a light and a dark image
 (Material shows ``#only-light`` / ``#only-dark`` images by palette), the caption, and a
 collapsed "How this figure was made" block: the parameters, one line on what the figure
@@ -19,6 +20,7 @@ in the prose and becomes the number the cache recorded. Imports nothing from MkD
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,7 +31,7 @@ from explaining_machines.errors import LocatedError
 from explaining_machines.source import mdscan
 from explaining_machines.source.mdscan import LineIndex
 
-PAGE_ARGUMENTS = ("caption", "id")
+PAGE_ARGUMENTS = ("caption", "id", "interactive")
 _LABEL = re.compile(r"fig-\w[\w-]*")  # as the labels of equations and tables (citations.xref)
 
 
@@ -48,6 +50,7 @@ class FigureTag:
     start: int
     end: int
     line: int
+    interactive: bool | None = None  # as the tag says; None: as the recipe says
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,9 @@ def find_figure_tags(markdown: str, first_line: int = 1) -> list[FigureTag]:
             raise TagError(line, 'a figure tag names one figure first, in quotes: {% figure "shap-digit" ... %}')
         caption = args.named.pop("caption", "")
         label = args.named.pop("id", None)
+        interactive = args.named.pop("interactive", None)
+        if interactive is not None and not isinstance(interactive, bool):
+            raise TagError(line, f"interactive must be true or false, got {arguments.literal(interactive)}")
         if not isinstance(caption, str):
             raise TagError(line, f"caption must be a quoted string, got {caption!r}")
         if label is not None and (not isinstance(label, str) or not _LABEL.fullmatch(label)):
@@ -85,7 +91,7 @@ def find_figure_tags(markdown: str, first_line: int = 1) -> list[FigureTag]:
                 line, "a figure tag must start its line, outside lists, admonitions and other indented blocks, "
                 "where its figure cannot be shown whole"
             )  # fmt: skip
-        found.append(FigureTag(args.positional[0], args.named, caption, label, tag.start, tag.end, line))
+        found.append(FigureTag(args.positional[0], args.named, caption, label, tag.start, tag.end, line, interactive))
     return found
 
 
@@ -152,6 +158,8 @@ class FigureView:
     provenance: str = ""  # the same line, in the making-of block
     made_page: str = ""  # the figure's provenance page, from the site's root (/how-it-was-made/...)
     downloads: Sequence[Download] = ()
+    view: str = ""  # the interactive view's spec, from the site's root; "" for the images alone
+    view_files: dict[str, str] | None = None  # its data files: name in the spec -> name in the same folder
 
 
 def _attr(value: str) -> str:
@@ -176,10 +184,25 @@ def render_figure(tag: FigureTag, view: FigureView, anchor: str, indent: str = "
         f"![]({view.dark}#only-dark){{ {common} }}",
         "",
     ]
+    if view.view:
+        lines += [interactive_view(view), ""]
     if caption:
         lines.append(f'<figcaption markdown="span">{caption}</figcaption>')
     lines += ["</figure>", "", *how_made(view)]
     return "\n".join(indent + line if line else line for line in lines)
+
+
+def interactive_view(view: FigureView) -> str:
+    """The element the page's script fills with the interactive view (hidden until it does).
+
+    ``data-src`` is root-absolute, and made relative to the page as ``src`` is
+    (`explaining_machines.pages.urls`); the data files' names are resolved against it.
+    Without script, in print, in feeds and in blog excerpts, only the images show."""
+    files = html.escape(json.dumps(view.view_files or {}, sort_keys=True, separators=(",", ":")), quote=True)
+    return (
+        f'<div class="figure-view" hidden data-src="{html.escape(view.view, quote=True)}" '
+        f'data-files="{files}" data-alt="{html.escape(view.alt, quote=True)}"></div>'
+    )
 
 
 def how_made(view: FigureView) -> list[str]:

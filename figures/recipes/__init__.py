@@ -14,9 +14,11 @@ explanation of test digits chosen by the figure's own parameters: ``shap[digit]`
 in the parameter ``digits``.
 
 and defines ``load(inputs, params) -> data``, ``draw(data, params, palette) -> Figure``
-and ``alt(data, params) -> str``. A recipe gets arrays and parameters and returns a
-matplotlib Figure; it never calls ``plt.show()`` and never closes the figure
-(``figures.render`` does). The figure's name is the module's, with dashes.
+and ``alt(data, params) -> str``. A recipe that also defines ``view(data, params)`` (an
+interactive view, `figures.views`) says with ``INTERACTIVE = True`` or ``False`` whether
+pages show it unless a tag says otherwise (``interactive=false``, ``interactive=true``).
+A recipe gets arrays and parameters and returns a matplotlib Figure; it never calls
+``plt.show()`` and never closes the figure (``figures.render`` does). The figure's name is the module's, with dashes.
 
 The declarations are read from the module's syntax tree, not by importing it: a
 build whose figures are all cached never imports matplotlib or the recipes.
@@ -110,6 +112,7 @@ class Recipe:
     inputs: tuple[Input, ...]
     parameters: dict[str, Parameter]
     summary: str
+    interactive: bool | None = None  # None: no view; else whether pages show it by default
 
     def resolve(self, given: dict[str, Any]) -> dict[str, Any]:
         """Every parameter's value: `given` checked, the rest defaults. Raises `RecipeError`."""
@@ -151,7 +154,7 @@ def _declaration(stem: str, source: str) -> Recipe:
     for node in tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             name = node.targets[0].id
-            if name in ("INPUTS", "PARAMETERS"):
+            if name in ("INPUTS", "PARAMETERS", "INTERACTIVE"):
                 try:
                     found[name] = ast.literal_eval(node.value)
                 except ValueError:
@@ -167,7 +170,14 @@ def _declaration(stem: str, source: str) -> Recipe:
         )
     inputs = tuple(_input(text, parameters, where) for text in found["INPUTS"])
     summary = (ast.get_docstring(tree) or "").split("\n\n")[0].replace("\n", " ")
-    return Recipe(stem.replace("_", "-"), f"figures.recipes.{stem}", inputs, parameters, summary)
+    has_view = any(isinstance(node, ast.FunctionDef) and node.name == "view" for node in tree.body)
+    interactive = found.get("INTERACTIVE")
+    if has_view and not isinstance(interactive, bool):
+        raise RecipeError(f"{where}: defines view() but no INTERACTIVE = True or False (shown by default or not)")
+    if not has_view and interactive is not None:
+        raise RecipeError(f"{where}: declares INTERACTIVE but defines no view(data, params)")
+    name = stem.replace("_", "-")
+    return Recipe(name, f"figures.recipes.{stem}", inputs, parameters, summary, interactive if has_view else None)
 
 
 def _input(text: Any, parameters: dict[str, Parameter], where: str) -> Input:

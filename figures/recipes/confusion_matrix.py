@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from figures import export, model, style
+from figures import export, model, style, views
 
 INPUTS = ("predictions",)
+INTERACTIVE = True
 PARAMETERS = {
     "normalize": {"type": "bool", "default": False, "help": "show each row as shares of its true label"},
 }
@@ -73,3 +74,49 @@ def export_data(data: dict, params: dict) -> dict[str, bytes]:
     """The matrix as drawn: rows are true labels, columns predicted labels."""
     digits = list(range(10))
     return {"confusion-matrix.csv": export.matrix_csv(shown(data, params), "true", "predicted", digits, digits)}
+
+
+def view(data: dict, params: dict) -> views.View:
+    """The matrix as a heatmap in the palette's colour map; hovering a cell gives the pair and its value."""
+    import altair as alt
+    import matplotlib
+    from matplotlib.colors import Normalize
+
+    matrix = shown(data, params)
+    top = 1.0 if params["normalize"] else float(matrix.max()) or 1.0
+    cells = [(t, p, matrix[t, p]) for t in range(10) for p in range(10)]
+    inks = {}
+    for name, palette in style.PALETTES.items():  # the text on a cell, as the static figure picks it
+        colours = matplotlib.colormaps[palette.sequential]
+        inks[f"ink_{name}"] = [style.text_on(colours(Normalize(0, top)(float(v)))) for _, _, v in cells]
+    columns = {
+        "actual": [t for t, _, _ in cells],  # not "true": Vega's expressions read datum.true as the literal
+        "predicted": [p for _, p, _ in cells],
+        "value": views.numbers(v for _, _, v in cells) if params["normalize"] else [int(v) for _, _, v in cells],
+        **inks,
+    }
+    what = "share of the true label" if params["normalize"] else "digits"
+    palette = alt.param(name="palette", value="light")  # set by the page to the palette shown
+    base = (
+        alt.Chart(alt.Data(name="cells"))
+        .transform_calculate(
+            ink="palette == 'dark' ? datum.ink_dark : datum.ink_light",
+            pair="datum.actual + ' predicted as ' + datum.predicted",
+        )
+        .encode(
+            x=alt.X("predicted:O", title="predicted label", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("actual:O", title="true label"),
+            tooltip=[alt.Tooltip("pair:N", title="true, predicted"), alt.Tooltip("value:Q", title=what, format=".6~g")],
+        )
+    )
+    scale = alt.Scale(domain=[0, top], range="heatmap")
+    cells_chart = base.mark_rect().encode(
+        color=alt.Color("value:Q", scale=scale, legend=alt.Legend(title=what, orient="bottom"))
+    )
+    label = alt.Text("value:Q", format=".2f" if params["normalize"] else "d")
+    text = base.mark_text(fontSize=11).encode(text=label, color=alt.Color("ink:N", scale=None))
+    text = text.transform_filter("datum.value > 0")
+    # The text's colour is no scale (scale=None): the layers must not share one.
+    layers = (cells_chart + text).resolve_scale(color="independent").add_params(palette)
+    spec = layers.properties(width=300, height=300, title="Confusion matrix").to_dict()
+    return views.View(spec, {"cells.json": {"datasets": {"cells": columns}}}, "cells.json")

@@ -6,9 +6,10 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from figures import export, forest, style
+from figures import export, forest, style, views
 
 INPUTS = ("forest",)
+INTERACTIVE = True
 
 
 def load(inputs: dict, params: dict) -> dict:
@@ -53,3 +54,44 @@ def export_data(data: dict, params: dict) -> dict[str, bytes]:
         for i in range(len(data["impurity"]))
     )
     return {"feature-importance.csv": export.csv_bytes(header, rows)}
+
+
+def view(data: dict, params: dict) -> views.View:
+    """Both importances side by side, sorted by either; hovering a bar gives its mean and spread."""
+    import altair as alt
+
+    count = len(data["impurity"])
+    columns = {"feature": [f"x{i}" for i in range(count)]}
+    for name in ("impurity", "impurity_std", "permutation", "permutation_std"):
+        columns[name] = views.numbers(data[name])
+    sortby = alt.param(name="sortby", value="impurity")
+    base = alt.Chart().encode(
+        y=alt.Y("feature:N", sort=alt.EncodingSortField(field="key", op="max", order="descending"), title="feature")
+    )
+    tooltip = [
+        alt.Tooltip("feature:N"),
+        alt.Tooltip("label:N", title="importance"),
+        alt.Tooltip("mean:Q", title="mean", format=".6~g"),
+        alt.Tooltip("spread:Q", title="std.", format=".6~g"),
+    ]
+    bars = base.mark_bar().encode(x=alt.X("mean:Q", title=None), tooltip=tooltip)
+    rules = base.mark_rule(strokeWidth=1.5).encode(x="low:Q", x2="high:Q", tooltip=tooltip)
+    chart = (
+        alt.layer(bars, rules, data=alt.Data(name="features"))
+        .transform_fold(["impurity", "permutation"], as_=["method", "mean"])
+        .transform_calculate(
+            spread="datum.method == 'impurity' ? datum.impurity_std : datum.permutation_std",
+            label="datum.method == 'impurity' ? 'impurity decrease' : 'permutation (accuracy drop)'",
+            key="sortby == 'impurity' ? datum.impurity : datum.permutation",
+        )
+        .transform_calculate(low="datum.mean - datum.spread", high="datum.mean + datum.spread")
+        .properties(width=125, height=alt.Step(15))
+        .facet(column=alt.Column("label:N", title=None, sort=["impurity decrease"]))
+        .resolve_scale(x="independent")
+        .add_params(sortby)
+    )
+    options = [("impurity", "impurity decrease"), ("permutation", "permutation importance")]
+    controls = [views.select_param("sortby", "Sort by", options, "impurity")]
+    return views.View(
+        chart.to_dict(), {"importance.json": {"datasets": {"features": columns}}}, "importance.json", controls
+    )

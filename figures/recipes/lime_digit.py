@@ -7,9 +7,10 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from skimage.segmentation import find_boundaries
 
-from figures import export, lime_segments, shap_values, style
+from figures import export, lime_segments, shap_values, style, views
 
 INPUTS = ("lime[digit]", "shap[digit]")
+INTERACTIVE = True
 PARAMETERS = {
     "digit": {"type": "int", "default": 7, "min": 0, "max": 9, "help": "the true label of the test digit"},
     "index": {"type": "int", "default": 0, "min": 0, "help": "which test digit with that label, 0 = the first"},
@@ -112,3 +113,42 @@ def export_data(data: dict, params: dict) -> dict[str, bytes]:
         rows.append([segment, float(weight), len(where), pixels])
     header = ["segment", f"weight_class_{int(data['lime']['predicted'])}", "pixel_count", "pixels_row:col"]
     return {"lime-weights.csv": export.csv_bytes(header, rows)}
+
+
+def view(data: dict, params: dict) -> views.View:
+    """Every segment filled by its LIME weight over the faint digit; hovering one gives its weight.
+    The local fit's R² stands in the title."""
+    import altair as alt
+
+    lime, fit = data["lime"], data["fit"]
+    image, segments, weights = lime["image"], lime["segments"], lime["weights"]
+    digit = int(lime["predicted"])
+    sizes = np.bincount(segments.reshape(-1), minlength=len(weights))
+    flat = segments.reshape(-1)
+    columns = views.pixel_columns(image, {
+        "segment": [int(s) for s in flat],
+        "weight": [views.number(weights[s]) for s in flat],
+        "size": [int(sizes[s]) for s in flat],
+    })  # fmt: skip
+    limit = views.number(float(np.abs(weights).max()) or 1e-12)
+    base = alt.Chart(alt.Data(name="pixels")).encode(
+        x=alt.X("col:O", axis=None),
+        y=alt.Y("row:O", axis=None),
+        tooltip=[
+            alt.Tooltip("segment:O", title="segment"),
+            alt.Tooltip("weight:Q", title=f"LIME weight for class {digit}", format=".6~g"),
+            alt.Tooltip("size:Q", title="pixels in the segment"),
+        ],
+    )
+    scale = alt.Scale(domain=[-limit, 0, limit], range="diverging", interpolate="rgb")
+    legend = alt.Legend(orient="bottom", title="LIME weight", gradientLength=220, format=".2~g")
+    fill = base.mark_rect(strokeWidth=0).encode(color=alt.Color("weight:Q", scale=scale, legend=legend))
+    ink = base.mark_rect(color="#808080", strokeWidth=0).encode(
+        opacity=alt.Opacity("pixel:Q", scale=alt.Scale(domain=[0, 255], range=[0, 0.45]), legend=None)
+    )
+    title = alt.Title(
+        f"LIME weights for class {digit}",
+        subtitle=f"local fit R² {fit['score']:.2f}, {fit['samples']:,} samples",
+    )
+    spec = (fill + ink).properties(width=224, height=224, title=title).to_dict()  # 8 px a pixel
+    return views.View(spec, {"segments.json": {"datasets": {"pixels": columns}}}, "segments.json")

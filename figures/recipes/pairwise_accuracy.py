@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from figures import export, model, style
+from figures import export, model, style, views
 
 INPUTS = ("predictions",)
+INTERACTIVE = True
 PARAMETERS = {
     "digits": {"type": "digits", "default": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], "min": 2, "help": "the digits compared"},
 }
@@ -85,3 +86,45 @@ def export_data(data: dict, params: dict) -> dict[str, bytes]:
     digits = list(params["digits"])
     matrix = pairwise(data["logits"], data["labels"], digits)
     return {"pairwise-accuracy.csv": export.matrix_csv(matrix, "digit_b", "digit_a", digits, digits)}
+
+
+ACCURACY_STOPS = (0.0, 0.5, 0.8, 0.9, 0.95, 1.0)  # where the view samples the static figure's stretched scale
+
+
+def view(data: dict, params: dict) -> views.View:
+    """The matrix as a heatmap; hovering a cell gives the pair and its value."""
+    import altair as alt
+    from matplotlib.colors import to_hex
+
+    digits = list(params["digits"])
+    matrix = pairwise(data["logits"], data["labels"], digits)
+    norm = style.accuracy_norm()
+    cells = [(a, b, float(matrix[j, i])) for i, a in enumerate(digits) for j, b in enumerate(digits)]
+    cells = [cell for cell in cells if not np.isnan(cell[2])]
+    columns = {
+        "digit_a": [a for a, _, _ in cells],
+        "digit_b": [b for _, b, _ in cells],
+        "value": views.numbers(v for _, _, v in cells),
+        "ink": [style.text_on(style.ACCURACY(float(norm(v)))) for _, _, v in cells],
+        "pair": [f"{a} (on its own)" if a == b else f"{a} vs {b}" for a, b, _ in cells],
+    }
+    colours = [to_hex(style.ACCURACY(float(norm(stop)))) for stop in ACCURACY_STOPS]
+    base = alt.Chart(alt.Data(name="cells")).encode(
+        x=alt.X("digit_a:O", title="digit_a", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("digit_b:O", title="digit_b", sort="descending"),
+        tooltip=[alt.Tooltip("pair:N", title="pair"), alt.Tooltip("value:Q", title="accuracy", format=".6~g")],
+    )
+    scale = alt.Scale(domain=list(ACCURACY_STOPS), range=colours, interpolate="rgb")
+    legend = alt.Legend(title="accuracy", orient="bottom", values=[0.0, 0.5, 0.9, 1.0], gradientLength=240)
+    cells_chart = base.mark_rect().encode(color=alt.Color("value:Q", scale=scale, legend=legend))
+    text = base.mark_text(fontSize=10).encode(
+        text=alt.Text("value:Q", format=".2f"), color=alt.Color("ink:N", scale=None)
+    )
+    # The text's colour is no scale (scale=None): the layers must not share one.
+    spec = (
+        (cells_chart + text)
+        .resolve_scale(color="independent")
+        .properties(width=300, height=300, title="Accuracy")
+        .to_dict()
+    )
+    return views.View(spec, {"cells.json": {"datasets": {"cells": columns}}}, "cells.json")
