@@ -15,7 +15,9 @@ Events:
 * ``on_post_page``, last of all (priority -100, after every plugin and hook that still
   changes the HTML, such as the head tags), puts the policy computed from the final HTML
   first in ``<head>``, warns about inline code that it stops, naming the page, and notes
-  which source file the page came from.
+  which source file the page came from. Under ``mkdocs serve`` it only reads the page's
+  links and ids for the link check, and a page unchanged since the serve's last build is
+  not read again.
 * ``on_post_build`` at -110, below "last" (-100), so after every other writer of the
   site (the RSS plugin's feeds and the search index at 0, the hooks at -100): gives every
   other ``.html`` file its policy (404.html, a theme template that never passes through
@@ -44,7 +46,9 @@ from explaining_machines.checks.site import SiteChecks, links_memo
 # The names authors know from the messages: "csp: docs/p.md: inline script ...", "links: docs/p.md:7: broken link ...".
 policy_log = get_plugin_logger("csp")
 links_log = get_plugin_logger("links")
-_state: dict = {"serve": False, "checks": None, "pages": {}}
+# `serve_reads`: what mkdocs serve's last build read of its pages (one process rebuilds the
+# site on every edit; an unchanged page is not parsed again for the link check).
+_state: dict = {"serve": False, "checks": None, "pages": {}, "serve_reads": {}}
 
 
 def on_startup(command: str, **_) -> None:
@@ -61,6 +65,7 @@ def on_config(config: MkDocsConfig) -> None:
     if problem:
         links_log.info("%s %s", links.path, problem)
     _state["checks"], _state["pages"] = SiteChecks(reads, links), {}
+    _state["checks"].kept = _state["serve_reads"]
 
 
 def _protect(html: str, where: str) -> str:
@@ -74,6 +79,7 @@ def _protect(html: str, where: str) -> str:
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     _state["pages"][page.file.dest_uri] = page.file
     if _state["serve"]:
+        _state["checks"].read(output)
         return output
     return _protect(output, config.extra["project"].shown(os.path.join(config.docs_dir, page.file.src_uri)))
 
@@ -94,6 +100,8 @@ def on_post_build(config: MkDocsConfig) -> None:
                     text = path.read_text(encoding="utf-8", errors="surrogateescape")
                     path.write_text(_protect(text, name), encoding="utf-8", errors="surrogateescape")
         broken = checks.broken_links(config.site_dir, linkcheck.base_path(config.site_url))
+        if _state["serve"]:
+            _state["serve_reads"] = checks.pages_read()
         # mkdocs serve reads no page for the policy: the last build's reads stay as they are.
         for kept in (checks.links,) if _state["serve"] else (checks.reads, checks.links):
             try:

@@ -35,6 +35,8 @@ class SiteChecks:
         self.reads = reads
         self.links = links
         self._parsed: dict[bytes, linkcheck.ParsedPage] = {}
+        # What the last build of this process read of its pages (mkdocs serve), by digest.
+        self.kept: dict[bytes, linkcheck.ParsedPage] = {}
 
     def protect(self, page_html: str) -> tuple[str, list[str]]:
         """`page_html` with its policy, and the inline code the policy stops (one line each).
@@ -54,9 +56,26 @@ class SiteChecks:
         self._parsed[_digest(protected)] = parsed
         return protected, list(inline.blocked())
 
-    def parsed(self, text: str) -> linkcheck.ParsedPage | None:
-        """The links and ids of `text` if a page with exactly this text was read, else None."""
-        return self._parsed.get(_digest(text))
+    def read(self, page_html: str) -> None:
+        """Keep the links and ids of `page_html`, written as it is (``mkdocs serve`` adds no
+        policy), for `broken_links`: from what the serve's last build read, or read now."""
+        digest = _digest(page_html)
+        found = self.kept.get(digest)
+        self._parsed[digest] = found if found is not None else linkcheck.parse(page_html)
+
+    def pages_read(self) -> dict[bytes, linkcheck.ParsedPage]:
+        """What this build read of its pages, by the digest of each page as written."""
+        return dict(self._parsed)
+
+    def parsed(self, text: str) -> linkcheck.ParsedPage:
+        """The links and ids of the page `text`: as read in this build or the last of this
+        process (a page written after ``on_post_page``, such as 404.html), else read now."""
+        digest = _digest(text)
+        found = self._parsed.get(digest) or self.kept.get(digest)
+        if found is None:
+            found = linkcheck.parse(text)
+        self._parsed[digest] = found
+        return found
 
     def broken_links(self, folder: str | os.PathLike[str], base: str) -> list[linkcheck.BrokenLink]:
         """Every broken local link of the site written to `folder`, served under the path `base`.
