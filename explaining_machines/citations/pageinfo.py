@@ -75,8 +75,11 @@ class PageInfo:
         return None if self.bibs is None else [[bib.display, bib.digest] for bib in self.bibs]
 
 
+HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)  # a page's first level-one heading
+
+
 def first_heading(body: str) -> str | None:
-    match = re.search(r"^#[ \t]+(.+?)[ \t#]*$", body, re.MULTILINE)
+    match = HEADING.search(body)
     return match[1] if match else None
 
 

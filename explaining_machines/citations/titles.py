@@ -19,7 +19,6 @@ from explaining_machines.source import frontmatter, mdscan
 
 # Text that reads as a citation or a reference wherever it stands, whatever the keys.
 _CITED = re.compile(r"\[[^\[\]]*-?@[^\[\]]*\]|(?<![\w@\\])@(?:fig|eq|tbl)-\w")
-_HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
 
 def _problem(text: str) -> str | None:
@@ -46,9 +45,9 @@ def check_meta(meta: Mapping[str, Any], raw: str) -> None:
 def check_heading(citations: Sequence[Citation], body: str, first_line: int, title: str) -> None:
     """`CitationError` when a citation or reference stands in the page's first heading while
     that heading is its `title` (a page without a front-matter title)."""
-    from explaining_machines.citations import xref
+    from explaining_machines.citations import pageinfo, xref
 
-    heading = _HEADING.search(body)
+    heading = pageinfo.HEADING.search(body)
     if heading is None or xref.plain(heading[1]) != title:
         return
     line = first_line + body.count("\n", 0, heading.start())
