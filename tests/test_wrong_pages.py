@@ -172,6 +172,25 @@ def test_the_readmes_figure_parameters_are_the_recipes():
     assert documented == declared
 
 
+
+def _apparatus(tmp_path, bib: str = ""):
+    """An apparatus over a project in `tmp_path` whose references.bib holds `bib`."""
+    from explaining_machines import settings
+    from explaining_machines.citations.apparatus import Apparatus
+
+    (tmp_path / "references.bib").write_text(bib)
+    (tmp_path / "docs").mkdir(exist_ok=True)
+    return Apparatus(settings.load({}, tmp_path), lambda level, message: None)
+
+
+def _read(apparatus, tmp_path, name: str, text: str):
+    """`text` written as docs/`name` and read by `apparatus`."""
+    path = tmp_path / "docs" / name
+    path.write_text(text)
+    apparatus.read(name, path, text)
+    return path
+
+
 def test_a_bib_key_that_starts_like_a_label_can_be_cited_braced():
     """Errors that mislead: "a .bib key starting fig-, eq- or tbl- cannot be cited even as
     @{fig-data2020}, reported as an unknown label"."""
@@ -186,16 +205,10 @@ def test_a_bib_key_that_starts_like_a_label_can_be_cited_braced():
 
 
 def test_an_unbraced_bib_key_that_starts_like_a_label_says_how_to_cite_it(tmp_path):
-    from explaining_machines import settings
-    from explaining_machines.citations.apparatus import Apparatus
     from explaining_machines.errors import SourceError
 
-    (tmp_path / "references.bib").write_text("@misc{fig-data2020,\n  title = {Figures},\n  year = {2020}\n}\n")
-    (tmp_path / "docs").mkdir()
-    page = tmp_path / "docs" / "a.md"
-    page.write_text("# A\n\nAs @fig-data2020 shows.\n")
-    apparatus = Apparatus(settings.load({}, tmp_path), lambda level, message: None)
-    apparatus.read("a.md", page, page.read_text())
+    apparatus = _apparatus(tmp_path, "@misc{fig-data2020,\n  title = {Figures},\n  year = {2020}\n}\n")
+    _read(apparatus, tmp_path, "a.md", "# A\n\nAs @fig-data2020 shows.\n")
     with pytest.raises(SourceError) as error:
         apparatus.check()
     assert str(error.value) == (
@@ -265,18 +278,14 @@ def test_a_label_a_new_post_repeats_is_reported_in_the_new_post(tmp_path):
     """Errors that mislead: "a label error caused by a new post is reported in an older post"."""
     import os
 
-    from explaining_machines import settings
-    from explaining_machines.citations.apparatus import Apparatus
     from explaining_machines.errors import SourceError
 
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "references.bib").write_text("")
+    apparatus = _apparatus(tmp_path)
     pages = {
         "old.md": "# Old\n\nSee @fig-x on the other page.\n",
         "a.md": '# A\n\n{% figure "shap-digit" id="fig-x" %}\n',
         "new.md": '# New\n\nText.\n\n{% figure "lime-digit" id="fig-x" %}\n',
     }
-    apparatus = Apparatus(settings.load({}, tmp_path), lambda level, message: None)
     for number, (name, text) in enumerate(pages.items()):
         path = tmp_path / "docs" / name
         path.write_text(text)
@@ -327,32 +336,18 @@ def test_a_title_or_description_holds_text_only(tmp_path, page, line, message):
     """Silently wrong: "a {% value %}, citation or cross-reference in a post's title or
     description reaches the URL slug, citation_title, Cite this post, the BibTeX entry, the
     feeds and the search index raw"."""
-    from explaining_machines import settings
-    from explaining_machines.citations.apparatus import Apparatus
     from explaining_machines.errors import SourceError
 
-    (tmp_path / "references.bib").write_text("@misc{rudin2019stop,\n  title = {Stop},\n  year = {2019}\n}\n")
-    (tmp_path / "docs").mkdir()
-    path = tmp_path / "docs" / "a.md"
-    path.write_text(page)
-    apparatus = Apparatus(settings.load({}, tmp_path), lambda level, text: None)
+    apparatus = _apparatus(tmp_path, "@misc{rudin2019stop,\n  title = {Stop},\n  year = {2019}\n}\n")
     with pytest.raises(SourceError) as error:
-        apparatus.read("a.md", path, page)
+        _read(apparatus, tmp_path, "a.md", page)
         apparatus.check()
     assert str(error.value).startswith(f"docs/a.md:{line}: {message}")
 
 
 def test_a_heading_under_a_front_matter_title_may_cite(tmp_path):
-    from explaining_machines import settings
-    from explaining_machines.citations.apparatus import Apparatus
-
-    (tmp_path / "references.bib").write_text("@misc{rudin2019stop,\n  title = {Stop},\n  year = {2019}\n}\n")
-    (tmp_path / "docs").mkdir()
-    page = "---\ntitle: Plain\n---\n\n# Why @rudin2019stop is right\n"
-    path = tmp_path / "docs" / "a.md"
-    path.write_text(page)
-    apparatus = Apparatus(settings.load({}, tmp_path), lambda level, text: None)
-    apparatus.read("a.md", path, page)
+    apparatus = _apparatus(tmp_path, "@misc{rudin2019stop,\n  title = {Stop},\n  year = {2019}\n}\n")
+    _read(apparatus, tmp_path, "a.md", "---\ntitle: Plain\n---\n\n# Why @rudin2019stop is right\n")
     apparatus.check()
 
 
@@ -394,3 +389,31 @@ def test_a_reference_to_another_pages_figure_shows_its_caption_as_that_page_does
         '<a class="crossref" href="../a/#fig-acc" title="Accuracy of 97.4%, as [1] argues.">Figure 2</a>'
     )
     assert tooltips.Captions().fill(written) == '<a class="crossref" href="../a/#fig-acc">Figure 2</a>'  # unknown
+
+
+def test_a_footnote_in_a_caption_keeps_one_back_link(tmp_path):
+    """Errors that mislead: "a footnote in a caption breaks its back-link and is named by an
+    HTML line". Each reference to the figure on its page copied the caption's `[^b]` into its
+    hover text, where the footnotes extension counted it again: the note got three back-links,
+    two to ids no element had, which the link check reported by the built HTML's line."""
+    import re
+
+    source = (
+        "# A\n\nSee @fig-imp and a first note[^a].\n\n"
+        '{% figure "feature-importance" id="fig-imp" caption="Importance, two ways[^b]." %}\n\n'
+        "Again @fig-imp.\n\n[^a]: The first note.\n[^b]: How importance is computed.\n"
+    )
+    apparatus = _apparatus(tmp_path)
+    _read(apparatus, tmp_path, "a.md", source)
+    apparatus.check()
+    [tag] = computed.find_figure_tags(source)
+    view = computed.FigureView("l.png", "d.png", 10, 10, "alt", "t", "feature-importance", {})
+    figured = computed.replace_figures(source, [(tag, computed.render_figure(tag, view, "fig-imp"))])
+    page = markdown.markdown(apparatus.render("a.md", figured), extensions=["footnotes", "md_in_html", "attr_list"])
+    ids = set(re.findall(r'\bid="([^"]+)"', page))
+    back = re.findall(r'class="footnote-backref" href="#([^"]+)"', page)
+    assert back == ["fnref:a", "fnref:b"]  # one back-link each, both to an element of the page
+    assert set(back) <= ids
+    assert re.search(r'<figcaption><span class="figure-number">Figure 1:</span> Importance, two ways<sup id="fnref:b">',
+                     page)  # fmt: skip
+    assert page.count('href="#fig-imp"') == 2 and "[^b]" not in page
