@@ -172,7 +172,6 @@ def test_the_readmes_figure_parameters_are_the_recipes():
     assert documented == declared
 
 
-
 def _apparatus(tmp_path, bib: str = ""):
     """An apparatus over a project in `tmp_path` whose references.bib holds `bib`."""
     from explaining_machines import settings
