@@ -5,6 +5,14 @@ Content-Security-Policy must hash or block (`explaining_machines.checks.csp`), a
 and ids, which the link check resolves (`explaining_machines.checks.linkcheck`). Parsing is
 nearly all that either costs, so both read the page in the same pass. A reader is a
 `Reader` that overrides what it needs. Imports nothing from MkDocs.
+
+Why not lxml, which parses these pages 2.5 times as fast (0.14 s against 0.35 s for the
+29 pages of this site) and gives each element its `sourceline`: libxml2's HTML parser is
+an HTML 4 parser. It reads ``<script/>alert(1)</script>`` as an empty script and drops the
+text, where a browser ignores the slash and runs ``alert(1)`` (the policy would miss the
+inline script it must report), and its line numbers stop at 65,535, so a message about a
+link further down a long page would name the wrong line. A warm build reads no unchanged
+page at all (`pagereads`), so the parser's speed counts only for pages that changed.
 """
 
 from __future__ import annotations
