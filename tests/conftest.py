@@ -16,6 +16,12 @@ from pathlib import Path
 
 import pytest
 
+# Python caches compiled modules, and pytest its rewritten test modules, unless told not to:
+# this machine's PYTHONDONTWRITEBYTECODE made every run compile and rewrite all of them again
+# (about 3 s of the fast lane). An author's Python caches them; so do the tests, as the
+# builds they start do (`build_env`).
+sys.dont_write_bytecode = False
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("figures", "explaining_machines")
 CODE_COPY = "code"  # the folder inside a test site that holds an editable copy of the packages
@@ -106,6 +112,7 @@ hooks:
   - hooks/urls_hook.py
   - hooks/excerpts_hook.py
   - hooks/jupyter_cache_hook.py
+  - hooks/serve_hook.py
   - hooks/checks_hook.py
 markdown_extensions:
   - attr_list

@@ -159,7 +159,7 @@ def drawn(name: str, palette: str, variant: str = "") -> tuple[Figure, np.ndarra
     module = importlib.import_module(recipes.discover()[name].module)
     with style.drawing(style.PALETTES[palette]):
         figure = module.draw(synthetic(name, variant), params_of(name), style.PALETTES[palette])
-        png, size = style.png_bytes(figure, style.DPI)
+        png, size = style.png_bytes(figure, style.DPI, optimize=False)  # the same pixels, sooner
     pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGBA")).astype(float) / 255
     assert pixels.shape[:2] == size[::-1]
     return figure, pixels

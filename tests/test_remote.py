@@ -265,7 +265,7 @@ def test_a_failing_server_costs_a_bounded_wait(s3, bucket, tmp_path, caplog, mod
     if mode == "cut":  # the record comes whole, a file's bytes stop half-way
         obtain(machine(tmp_path, "writer", bucket, write=True))
     with faulty(s3, mode, hang=30) as (server, url):
-        cache = with_endpoint(tmp_path, bucket, url, timeout=2)
+        cache = with_endpoint(tmp_path, bucket, url, timeout=1)  # the shortest the settings allow
         fails_fast(cache, caplog, url, within=12)
         assert server.requests >= 1
     assert [p.name for p in (tmp_path / "a" / "shap").iterdir()] == [described()[0]]  # computed, no temporary

@@ -48,3 +48,27 @@ def check(markdown: str, first_line: int, base_paths: Sequence[str | Path]) -> N
                 hint = did_you_mean(section, sections)
                 raise SnippetError(number, f"snippet '{found['target']}': {path} has no section '{section}'{hint} "
                                            f"(sections: {', '.join(sections) or 'none'})")  # fmt: skip
+
+
+_BLOCK = re.compile(r"^[ \t]*-{1,}8<-{1,}[ \t]*$", re.MULTILINE)  # the block form: files listed between two markers
+
+
+def included(markdown: str, base_paths: Sequence[str | Path]) -> list[Path] | None:
+    """The files `markdown`'s snippet lines include, as pymdownx.snippets finds them; None
+    when what it includes cannot be told from here: the block form, a URL, a file that is
+    missing or that includes snippets itself."""
+    if _BLOCK.search(markdown):
+        return None
+    files = []
+    for text in markdown.splitlines():
+        found = _LINE.match(text)
+        if found is None or found["escape"]:
+            continue
+        if "://" in found["target"]:
+            return None
+        path = _TARGET.match(found["target"])["path"]
+        file = next((Path(base) / path for base in base_paths if (Path(base) / path).is_file()), None)
+        if file is None or any(map(_LINE.match, file.read_text(encoding="utf-8", errors="replace").splitlines())):
+            return None
+        files.append(file)
+    return files
