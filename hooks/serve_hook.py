@@ -36,7 +36,7 @@ from explaining_machines.pages.conversions import Conversion, Conversions, Index
 from explaining_machines.pages.conversions import said as conversions_said
 
 log = get_plugin_logger("serve")
-_state: dict = {"serve": False, "conversions": Conversions(), "indexed": Indexed(), "snippets": ()}
+_state: dict = {"serve": False, "conversions": Conversions(), "indexed": Indexed(), "snippets": (), "appended": ()}
 
 
 def on_startup(command: str, **_) -> None:
@@ -49,8 +49,10 @@ def on_nav(nav, config: MkDocsConfig, files: Files):
         site = [(file.src_uri, file.dest_uri, file.url) for file in files]
         settings = (config.markdown_extensions, config.mdx_configs, config.validation, config.use_directory_urls)
         _state["conversions"].begin(site, settings)
-        snippets = config.mdx_configs.get("pymdownx.snippets", {}).get("base_path", ["."])
-        _state["snippets"] = (snippets,) if isinstance(snippets, str) else tuple(snippets)
+        snippets = config.mdx_configs.get("pymdownx.snippets", {})
+        paths, appended = snippets.get("base_path", ["."]), snippets.get("auto_append", [])
+        _state["snippets"] = (paths,) if isinstance(paths, str) else tuple(paths)
+        _state["appended"] = (appended,) if isinstance(appended, str) else tuple(appended)
         _state["indexed"].begin()
         for plugin in config.plugins.values():
             index = getattr(plugin, "search_index", None)
@@ -82,7 +84,7 @@ def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
 
 def _render(page: Page, config: MkDocsConfig, files: Files) -> None:
     conversions: Conversions = _state["conversions"]
-    key = conversions.key(page.file.src_uri, page.markdown or "", _state["snippets"])
+    key = conversions.key(page.file.src_uri, page.markdown or "", _state["snippets"], _state["appended"])
     found = conversions.get(key)
     if found is None:
         with conversions_said() as warnings:

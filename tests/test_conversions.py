@@ -71,3 +71,11 @@ def test_search_entries_are_copies():
     found = indexed.get(key)
     found[0]["text"] = "changed"
     assert indexed.get(key) == entries and indexed.reused == 2
+
+
+def test_the_files_snippets_add_to_every_page_are_in_every_key(tmp_path):
+    (tmp_path / "glossary.md").write_text("*[SHAP]: SHapley Additive exPlanations\n")
+    key = _conversions().key("a.md", "# A\n", [tmp_path], appended=["glossary.md"])
+    assert key is not None and key != _conversions().key("a.md", "# A\n", [tmp_path])
+    (tmp_path / "glossary.md").write_text("*[SHAP]: Shapley values\n")
+    assert key != _conversions().key("a.md", "# A\n", [tmp_path], appended=["glossary.md"])

@@ -62,10 +62,14 @@ class Conversions:
         self._site = memo.digest(sorted(site), repr(configuration))
         self.reused = self.converted = 0
 
-    def key(self, src_uri: str, markdown: str, snippet_paths: Sequence[str | Path]) -> str | None:
+    def key(
+        self, src_uri: str, markdown: str, snippet_paths: Sequence[str | Path], appended: Sequence[str] = ()
+    ) -> str | None:
         """The key of a page's conversion; None when it cannot be kept (its snippets include
-        something that cannot be followed from here)."""
-        included = snippets.included(markdown, snippet_paths) if "8<-" in markdown else []
+        something that cannot be followed from here). `appended`: the files pymdownx.snippets
+        adds to every page (its ``auto_append``)."""
+        lines = "".join(f'\n--8<-- "{name}"\n' for name in appended)
+        included = snippets.included(markdown + lines, snippet_paths) if "8<-" in markdown + lines else []
         if included is None:
             return None
         return memo.digest(
