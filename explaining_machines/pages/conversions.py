@@ -46,14 +46,41 @@ class Conversion:
         return copy.deepcopy(self.toc)
 
 
-class Conversions:
+class _LastBuild:
+    """Results of the last build, by key: what this build uses or makes is what the next
+    one may reuse; the rest is dropped when it ends."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, Any] = {}
+        self._now: dict[str, Any] = {}
+        self.reused = 0
+
+    def _found(self, key: str | None) -> Any:
+        found = self._last.get(key) if key is not None else None
+        if found is not None:
+            self._now[key] = found
+            self.reused += 1
+        return found
+
+    def _keep(self, key: str | None, value: Any) -> None:
+        if key is not None:
+            self._now[key] = value
+
+    def end(self) -> None:
+        """The build is done: keep what it used, drop the rest."""
+        self._last, self._now = self._now, {}
+
+    def drop(self) -> None:
+        """A failed build: keep the last whole build's results, none of this one's."""
+        self._now = {}
+
+
+class Conversions(_LastBuild):
     """The conversions of the last build, by the digest of what each depends on."""
 
     def __init__(self) -> None:
-        self._last: dict[str, Conversion] = {}
-        self._now: dict[str, Conversion] = {}
+        super().__init__()
         self._site = ""
-        self.reused = 0
         self.converted = 0
 
     def begin(self, site: Sequence[tuple[str, str, str]], configuration: Any) -> None:
@@ -68,8 +95,8 @@ class Conversions:
         """The key of a page's conversion; None when it cannot be kept (its snippets include
         something that cannot be followed from here). `appended`: the files pymdownx.snippets
         adds to every page (its ``auto_append``)."""
-        lines = "".join(f'\n--8<-- "{name}"\n' for name in appended)
-        included = snippets.included(markdown + lines, snippet_paths) if "8<-" in markdown + lines else []
+        text = markdown + "".join(f'\n--8<-- "{name}"\n' for name in appended)
+        included = snippets.included(text, snippet_paths) if "8<-" in text else []
         if included is None:
             return None
         return memo.digest(
@@ -80,27 +107,14 @@ class Conversions:
         )
 
     def get(self, key: str | None) -> Conversion | None:
-        found = self._last.get(key) if key is not None else None
-        if found is not None:
-            self._now[key] = found
-            self.reused += 1
-        return found
+        return self._found(key)
 
     def put(self, key: str | None, conversion: Conversion) -> None:
         self.converted += 1
-        if key is not None:
-            self._now[key] = conversion
-
-    def end(self) -> None:
-        """The build is done: keep what it used, drop the rest."""
-        self._last, self._now = self._now, {}
-
-    def drop(self) -> None:
-        """A failed build: keep the last whole build's conversions, none of this one's."""
-        self._now = {}
+        self._keep(key, conversion)
 
 
-class Indexed:
+class Indexed(_LastBuild):
     """The search index's entries of each page in the last build, by what they were made from.
 
     Material's search plugin parses every page's finished HTML again, on every build, to cut
@@ -108,34 +122,19 @@ class Indexed:
     title, front matter and table of contents (each section's link). Kept in memory, as
     `Conversions` are, and only for the last build."""
 
-    def __init__(self) -> None:
-        self._last: dict[str, list[dict]] = {}
-        self._now: dict[str, list[dict]] = {}
-        self.reused = 0
-
     @staticmethod
     def key(content: str, url: str, title: Any, meta: Any, toc: Sequence[tuple[str, str]]) -> str:
         return memo.digest(content, url, repr(title), repr(meta), list(toc))
 
     def get(self, key: str) -> list[dict] | None:
-        found = self._last.get(key)
-        if found is not None:
-            self._now[key] = found
-            self.reused += 1
-            return copy.deepcopy(found)
-        return None
+        found = self._found(key)
+        return copy.deepcopy(found) if found is not None else None
 
     def put(self, key: str, entries: list[dict]) -> None:
-        self._now[key] = copy.deepcopy(entries)
+        self._keep(key, copy.deepcopy(entries))
 
     def begin(self) -> None:
         self.reused = 0
-
-    def end(self) -> None:
-        self._last, self._now = self._now, {}
-
-    def drop(self) -> None:
-        self._now = {}
 
 
 def anchors(toc: Any) -> Iterator[tuple[str, str]]:

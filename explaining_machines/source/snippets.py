@@ -29,6 +29,11 @@ class SnippetError(LocatedError):
     """A snippet whose file or section does not exist."""
 
 
+def _file(path: str, base_paths: Sequence[str | Path]) -> Path | None:
+    """The file a snippet's `path` names: in the first of `base_paths` that holds it."""
+    return next((Path(base) / path for base in base_paths if (Path(base) / path).is_file()), None)
+
+
 def check(markdown: str, first_line: int, base_paths: Sequence[str | Path]) -> None:
     """Raise `SnippetError` (with the page's line) for the first snippet line whose file is in
     none of `base_paths` or has no such section."""
@@ -38,7 +43,7 @@ def check(markdown: str, first_line: int, base_paths: Sequence[str | Path]) -> N
             continue
         target = _TARGET.match(found["target"])
         path, section = target["path"], target["section"]
-        file = next((Path(base) / path for base in base_paths if (Path(base) / path).is_file()), None)
+        file = _file(path, base_paths)
         if file is None:
             shown = ", ".join(str(base) for base in base_paths)
             raise SnippetError(number, f"snippet file '{path}' is not in the snippets' base paths ({shown})")
@@ -67,7 +72,7 @@ def included(markdown: str, base_paths: Sequence[str | Path]) -> list[Path] | No
         if "://" in found["target"]:
             return None
         path = _TARGET.match(found["target"])["path"]
-        file = next((Path(base) / path for base in base_paths if (Path(base) / path).is_file()), None)
+        file = _file(path, base_paths)
         if file is None or any(map(_LINE.match, file.read_text(encoding="utf-8", errors="replace").splitlines())):
             return None
         files.append(file)
