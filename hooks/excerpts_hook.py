@@ -6,8 +6,8 @@ Events:
 * ``on_config`` loads the excerpts converted by the last build (a memo in the cache folder).
 * ``on_files`` (last, after Material's blog has given every post its URL) notes the URL of
   every page, on which the excerpts' links depend.
-* ``on_page_context`` (before Material's blog renders a view's excerpts, priority -100)
-  resets the Markdown instance of the excerpt of each post the view shows. Material keeps
+* ``on_page_context`` (before Material's blog renders a view's excerpts, priority -90)
+  has the Markdown instance of each excerpt reset before each conversion. Material keeps
   one instance per excerpt for all views and never resets it, so the second view that
   shows a post whose excerpt holds footnotes numbers their back-references ``fnref2:1``,
   which the post does not have: a broken link on the archive page. It also has each
@@ -61,16 +61,23 @@ def on_page_context(context, page, config: MkDocsConfig, nav):
     if isinstance(page, View):
         for post in page.posts:
             excerpt = getattr(post, "excerpt", None)
-            if excerpt is None:
-                continue
-            excerpt.md.reset()
-            if not hasattr(excerpt.md, "_convert_unmemoised"):
+            if excerpt is not None and not hasattr(excerpt.md, "_convert_unmemoised"):
                 md = excerpt.md
                 md._convert_unmemoised = md.convert
                 md.convert = lambda text, md=md, excerpt=excerpt: _state["memo"].convert(
-                    md._convert_unmemoised, md, text, excerpt.file.url, excerpt.post.url
+                    _reset_and(md), md, text, excerpt.file.url, excerpt.post.url
                 )
     return context
+
+
+def _reset_and(md):
+    """`md`'s own convert, after a reset: it runs only when the memo has no conversion."""
+
+    def convert(text: str) -> str:
+        md.reset()
+        return md._convert_unmemoised(text)
+
+    return convert
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
