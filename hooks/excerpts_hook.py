@@ -62,22 +62,21 @@ def on_page_context(context, page, config: MkDocsConfig, nav):
         for post in page.posts:
             excerpt = getattr(post, "excerpt", None)
             if excerpt is not None and not hasattr(excerpt.md, "_convert_unmemoised"):
-                md = excerpt.md
-                md._convert_unmemoised = md.convert
-                md.convert = lambda text, md=md, excerpt=excerpt: _state["memo"].convert(
-                    _reset_and(md), md, text, excerpt.file.url, excerpt.post.url
-                )
+                _memoise(excerpt)
     return context
 
 
-def _reset_and(md):
-    """`md`'s own convert, after a reset: it runs only when the memo has no conversion."""
+def _memoise(excerpt) -> None:
+    """Route `excerpt`'s conversions through the memo, once per excerpt; its Markdown
+    instance is reset and run only when the memo has no conversion."""
+    md = excerpt.md
+    md._convert_unmemoised = own = md.convert
 
-    def convert(text: str) -> str:
+    def fresh(text: str) -> str:
         md.reset()
-        return md._convert_unmemoised(text)
+        return own(text)
 
-    return convert
+    md.convert = lambda text: _state["memo"].convert(fresh, md, text, excerpt.file.url, excerpt.post.url)
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
