@@ -112,7 +112,7 @@ hooks:
   - hooks/urls_hook.py
   - hooks/excerpts_hook.py
   - hooks/jupyter_cache_hook.py
-  - hooks/serve_hook.py
+  - hooks/conversions_hook.py
   - hooks/checks_hook.py
 markdown_extensions:
   - attr_list

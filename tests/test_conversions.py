@@ -1,30 +1,38 @@
-"""What a page's conversion is kept by under mkdocs serve (`explaining_machines.pages.conversions`)."""
+"""What a page's conversion and search entries are kept by between builds
+(`explaining_machines.pages.conversions`)."""
 
 from __future__ import annotations
 
-from explaining_machines.pages.conversions import Conversion, Conversions, Indexed
+import pytest
+
+from explaining_machines import memo
+from explaining_machines.pages.conversions import Conversion, Conversions, Indexed, describe
 from explaining_machines.source import snippets
 
 SITE = [("a.md", "a/index.html", "a/"), ("b.md", "b/index.html", "b/")]
 
 
-def _conversions(site=SITE, configuration=("toc",)) -> Conversions:
-    conversions = Conversions()
-    conversions.begin(site, configuration)
+def _conversions(site=SITE, configuration=("toc",), store=None) -> Conversions:
+    conversions = Conversions(store or memo.Memo(memo.Path("/nonexistent/conversions.json"), "code"))
+    conversions.begin(site, describe(list(configuration), {}))
     return conversions
 
 
 def test_the_key_changes_with_every_input(tmp_path):
     (tmp_path / "s.py").write_text("x = 1\n")
     page = '# A\n\n--8<-- "s.py"\n'
-    key = _conversions().key("a.md", page, [tmp_path])
-    assert key == _conversions().key("a.md", page, [tmp_path])
-    assert key != _conversions().key("b.md", page, [tmp_path])
-    assert key != _conversions().key("a.md", page + "\n", [tmp_path])
-    assert key != _conversions(site=SITE[:1]).key("a.md", page, [tmp_path])  # another page's URL
-    assert key != _conversions(configuration=("toc", "footnotes")).key("a.md", page, [tmp_path])
+    key = _conversions().key("a.md", "a/", page, [tmp_path])
+    assert key == _conversions().key("a.md", "a/", page, [tmp_path])
+    assert key != _conversions().key("b.md", "a/", page, [tmp_path])
+    assert key != _conversions().key("a.md", "a/2/", page, [tmp_path])  # the page's own URL
+    assert key != _conversions().key("a.md", "a/", page + "\n", [tmp_path])
+    assert key != _conversions(site=SITE[:1]).key("a.md", "a/", page, [tmp_path])  # another page's URL
+    assert key != _conversions(configuration=("toc", "footnotes")).key("a.md", "a/", page, [tmp_path])
+    other_code = Conversions(memo.Memo(memo.Path("/nonexistent/conversions.json"), "other code"))
+    other_code.begin(SITE, describe(["toc"], {}))
+    assert key != other_code.key("a.md", "a/", page, [tmp_path])  # a library's version, the project's extension
     (tmp_path / "s.py").write_text("x = 2\n")
-    assert key != _conversions().key("a.md", page, [tmp_path])  # the snippet's file
+    assert key != _conversions().key("a.md", "a/", page, [tmp_path])  # the snippet's file
 
 
 def test_what_snippets_include_is_followed_or_the_page_is_not_kept(tmp_path):
@@ -34,48 +42,87 @@ def test_what_snippets_include_is_followed_or_the_page_is_not_kept(tmp_path):
     for page in ["--8<--\ns.py\n--8<--\n", '--8<-- "nested.md"\n', '--8<-- "https://example.org/x"\n',
                  '--8<-- "missing.py"\n']:  # fmt: skip
         assert snippets.included(page, [tmp_path]) is None, page
-        assert _conversions().key("a.md", page, [tmp_path]) is None
+        assert _conversions().key("a.md", "a/", page, [tmp_path]) is None
 
 
-def test_only_the_last_builds_conversions_are_kept():
+def test_a_conversion_is_kept_in_the_memo_file_and_read_back_whole(tmp_path):
+    path = tmp_path / "conversions.json"
+    made = Conversion("<p>a</p>", [{"level": 1, "id": "a", "name": "A", "children": []}], "A", frozenset({"a"}),
+                      {"b.md": {"s": "b.md#s"}}, (("mkdocs.structure.pages", 30, "a warning"),))  # fmt: skip
+    first = Conversions(memo.Memo(path, "code"))
+    first.begin(SITE, describe(["toc"], {}))
+    key = first.key("a.md", "a/", "# A\n", [tmp_path])
+    assert first.get(key) is None
+    first.put(key, made)
+    first.store.save()
+    second = Conversions(memo.Memo(path, "code"))
+    assert second.store.load() is None
+    second.begin(SITE, describe(["toc"], {}))
+    assert second.get(key) == made and (second.reused, second.converted) == (1, 0)
+    changed = Conversions(memo.Memo(path, "the code changed"))
+    changed.store.load()
+    assert changed.get(key) is None  # the file is another code's: nothing in it is read
+
+
+def test_an_entry_that_is_not_a_conversion_is_dropped(tmp_path):
+    conversions = _conversions(store=memo.Memo(tmp_path / "c.json", "code"))
+    for foreign in ({"html": 1}, ["x"], {"html": "x", "toc": [], "title": None, "anchors": [1], "links": None,
+                                          "warnings": []}):  # fmt: skip
+        conversions.store.put("k", foreign)
+        assert conversions.get("k") is None and conversions.store.get("k") is None
+
+
+def test_a_configuration_other_processes_cannot_describe_keeps_nothing():
+    from explaining_machines.mathml import MathMLExtension
+
+    assert describe(["toc", "pymdownx.snippets", "markdown.extensions.abbr"], {"toc": {"permalink": True}})
+    assert describe(["toc", MathMLExtension()], {}) is not None  # its class, its module's source, its settings
+    assert describe(["toc"], {"toc": {"permalink": True}}) != describe(["toc"], {"toc": {"permalink": False}})
+    assert describe(["toc"], {"toc": {"slugify": lambda text: text}}) is None  # a function's repr holds its address
+    assert describe(["toc"], {}, {"x": object()}) is None
+    for unknown in ("no_such_extension", "markdown_include.include", "pymdownx.b64", "material.extensions.emoji"):
+        assert describe(["toc", unknown], {}) is None, unknown  # they may read files no key names
+    from markdown.extensions.toc import TocExtension
+
+    assert describe([TocExtension(permalink=True)], {}) is None  # an instance, not of this project's code
     conversions = _conversions()
-    made = Conversion("<p>a</p>", [], "A", frozenset({"a"}), None, ())
-    conversions.put("k1", made)
-    assert conversions.get("k1") is None  # not before the build ends
-    conversions.end()
-    assert conversions.get("k1") == made
-    conversions.end()  # this build used k1 again: it stays
-    assert conversions.get("k1") == made
-    conversions.end()
-    conversions.end()  # a build that did not use it
-    assert conversions.get("k1") is None
+    conversions.begin(SITE, None)
+    assert conversions.key("a.md", "a/", "# A\n", ["."]) is None
 
 
-def test_a_failed_build_keeps_the_last_whole_builds_conversions():
-    conversions = _conversions()
-    conversions.put("k1", Conversion("<p>a</p>", [], "A", None, None, ()))
-    conversions.end()
-    conversions.put("k2", Conversion("<p>b</p>", [], "B", None, None, ()))
-    conversions.drop()
-    assert conversions.get("k1") is not None and conversions.get("k2") is None
-
-
-def test_search_entries_are_copies():
-    indexed = Indexed()
-    key = Indexed.key("<p>x</p>", "a/", "A", {"tags": ["t"]}, [("s", "#s")])
-    assert key != Indexed.key("<p>x</p>", "a/", "A", {"tags": ["u"]}, [("s", "#s")])
-    assert key != Indexed.key("<p>x</p>", "a/", "A", {"tags": ["t"]}, [("s", "#t")])
-    entries = [{"location": "a/", "title": "A", "text": "x"}]
+def test_search_entries_are_copies_and_only_plain_ones_are_kept(tmp_path):
+    indexed = Indexed(memo.Memo(tmp_path / "search.json", "code"))
+    key = indexed.key("<p>x</p>", "a/", "A", {"tags": ["t"]}, [("s", "#s")])
+    assert key != indexed.key("<p>x</p>", "a/", "A", {"tags": ["u"]}, [("s", "#s")])
+    assert key != indexed.key("<p>x</p>", "a/", "A", {"tags": ["t"]}, [("s", "#t")])
+    assert indexed.key("<p>x</p>", "a/", "A", {"x": object()}, []) is None
+    entries = [{"location": "a/", "title": "A", "text": "x", "tags": ["t"]}]
     indexed.put(key, entries)
-    indexed.end()
-    found = indexed.get(key)
-    found[0]["text"] = "changed"
-    assert indexed.get(key) == entries and indexed.reused == 2
+    indexed.store.save()
+    again = Indexed(memo.Memo(tmp_path / "search.json", "code"))
+    memo._RECENT.clear()  # read the file, as the next process does
+    again.store.load()
+    found = again.get(key)
+    assert list(found[0]) == ["location", "title", "text", "tags"]  # in Material's order, as it writes them
+    found[0]["tags"].append("changed")
+    assert again.get(key) == entries and again.reused == 2
+    import datetime
+
+    other = indexed.key("<p>y</p>", "b/", "B", {}, [])
+    indexed.put(other, [{"location": "b/", "boost": datetime.date(2024, 1, 1)}])
+    assert indexed.get(other) is None  # JSON would not give the date back
+
+
+@pytest.mark.parametrize("entry", [[[["location", "a/"]], "y"], [[[1, "a/"]]], [["x"]], "x", 1])
+def test_a_search_entry_of_the_wrong_shape_is_dropped(tmp_path, entry):
+    indexed = Indexed(memo.Memo(tmp_path / "search.json", "code"))
+    indexed.store.put("k", entry)
+    assert indexed.get("k") is None and indexed.store.get("k") is None
 
 
 def test_the_files_snippets_add_to_every_page_are_in_every_key(tmp_path):
     (tmp_path / "glossary.md").write_text("*[SHAP]: SHapley Additive exPlanations\n")
-    key = _conversions().key("a.md", "# A\n", [tmp_path], appended=["glossary.md"])
-    assert key is not None and key != _conversions().key("a.md", "# A\n", [tmp_path])
+    key = _conversions().key("a.md", "a/", "# A\n", [tmp_path], appended=["glossary.md"])
+    assert key is not None and key != _conversions().key("a.md", "a/", "# A\n", [tmp_path])
     (tmp_path / "glossary.md").write_text("*[SHAP]: Shapley values\n")
-    assert key != _conversions().key("a.md", "# A\n", [tmp_path], appended=["glossary.md"])
+    assert key != _conversions().key("a.md", "a/", "# A\n", [tmp_path], appended=["glossary.md"])

@@ -1,5 +1,5 @@
-"""`mkdocs serve`'s rebuilds reuse the conversions and search entries of unchanged pages
-(hooks/serve_hook.py), and give the site a rebuild converting everything gives.
+"""Builds reuse the conversions and search entries of unchanged pages
+(hooks/conversions_hook.py), and give the site a build converting everything gives.
 
 Builds run in this process, one after the other, as `mkdocs serve` runs them: the hook's
 state lives from one to the next."""
@@ -60,12 +60,10 @@ class _Serve:
 
     @property
     def hook(self):
-        return sys.modules["hooks/serve_hook.py"]
+        return sys.modules["hooks/conversions_hook.py"]
 
 
 def test_a_rebuild_that_reuses_conversions_gives_the_site_converting_everything_gives(tmp_path, monkeypatch):
-    from explaining_machines.pages.conversions import Conversions, Indexed
-
     site = make_site(tmp_path / "s", PAGES)
     (site / "snip.txt").write_text("first snippet\n")
     monkeypatch.chdir(site)  # pymdownx.snippets' base path "." is the working folder, as under mkdocs serve
@@ -83,7 +81,9 @@ def test_a_rebuild_that_reuses_conversions_gives_the_site_converting_everything_
     assert any("missing.md" in line for line in said_reusing)  # b.md's warning, said again on reuse
     assert b"Some edited prose." in reused["a/index.html"] and b"second snippet" in reused["c/index.html"]
 
-    serve.hook._state["conversions"], serve.hook._state["indexed"] = Conversions(), Indexed()
+    for kept in site.rglob("memo/*.json"):
+        if kept.name in ("conversions.json", "search.json"):
+            kept.unlink()
     converted = serve.build()
     assert serve.hook._state["conversions"].reused == 0
     assert reused == converted  # every page, the search index and the sitemap
@@ -103,11 +103,22 @@ def test_a_page_whose_snippet_cannot_be_followed_is_converted_every_time(tmp_pat
     assert (conversions.converted, conversions.reused) == (1, 4)  # c.md; the others and the References page
 
 
-def test_mkdocs_build_converts_every_page(tmp_path):
+def test_mkdocs_build_reuses_the_last_builds_conversions_from_the_cache(tmp_path):
     from conftest import mkdocs
 
     site = make_site(tmp_path / "s", PAGES)
     (site / "snip.txt").write_text("first snippet\n")
-    done = mkdocs(site, "--verbose")
-    assert done.returncode == 0, done.stdout
-    assert "reused from the last build" not in done.stdout  # the hook stays out of a build
+    first = mkdocs(site)
+    assert first.returncode == 0, first.stdout
+    built = snapshot(site / "site")
+    again = mkdocs(site)
+    assert again.returncode == 0, again.stdout
+    assert "0 pages converted, 5 reused from the last build; 5 pages' search entries reused" in again.stdout
+    assert snapshot(site / "site") == built
+    warned = [line for line in first.stdout.splitlines() if line.startswith("WARNING") and "missing.md" in line]
+    assert warned and warned == [line for line in again.stdout.splitlines() if line.startswith("WARNING")]
+    (site / "snip.txt").write_text("second snippet\n")
+    edited = mkdocs(site)
+    assert (
+        "1 pages converted, 4 reused" in edited.stdout and b"second snippet" in snapshot(site / "site")["c/index.html"]
+    )

@@ -1,19 +1,23 @@
-"""Pages' Markdown conversions kept from one build of `mkdocs serve` to the next.
+"""Pages' Markdown conversions and search entries, kept from one build to the next.
 
-MkDocs 1.6 rebuilds every page on every saved edit; the conversion of a page's Markdown
-(Python-Markdown and its extensions) is the largest part of that, and for every page but
-the edited one it gives what it gave a second ago. A conversion depends on the page's
-final Markdown (after every plugin's and hook's ``on_page_markdown``: citations, figures
-and cross-references are in it), the page's source path, the files of the site and their
-URLs (links are resolved and checked against them), the Markdown configuration and the
-validation settings, and the bytes of the files its snippets include; `Conversions` keys
-each conversion by all of those and keeps it in memory, in this process only. Nothing is
-written to disk, so no later build can trust a kept conversion: a new process starts empty.
+MkDocs converts every page's Markdown on every build (Python-Markdown and its extensions),
+and on every saved edit under `mkdocs serve`; for every page but the edited one it gives
+what it gave the build before. A conversion depends on the page's final Markdown (after
+every plugin's and hook's ``on_page_markdown``: citations, figures and cross-references
+are in it), the page's source path and URL, the files of the site and their URLs (links
+are resolved and checked against them), the Markdown configuration (every extension, by
+name or by its class and the source of its module, and their settings), the validation
+settings, the bytes of the files its snippets include, and the code of the extensions
+(the versions of the libraries that hold them; the source of this project's own).
+`Conversions` keys each conversion by all of those, in a memo of the cache folder
+(`explaining_machines.memo`: checksummed, set aside whole when damaged or foreign). A
+configuration that cannot be described across processes (an extension set up with a
+function, say) keeps nothing: every page is converted.
 
 The engine's warnings during a conversion (a link to a missing page, say) are kept with it
-and said again when it is reused, so a serve that reuses a page warns as one that
-converts it. Only the conversions of the last build are kept; `Indexed` does the same for
-the entries Material's search makes of each finished page. Imports nothing from MkDocs.
+and said again when it is reused, so a build that reuses a page warns as one that
+converts it, and ``--strict`` fails alike. `Indexed` does the same for the entries
+Material's search makes of each finished page. Imports nothing from MkDocs.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ import contextlib
 import copy
 import hashlib
 import logging
-from collections.abc import Iterator, Sequence
+import sys
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,111 +35,190 @@ from typing import Any
 from explaining_machines import memo
 from explaining_machines.source import snippets
 
+# The libraries whose code converts a page: Python-Markdown, its extensions, the highlighter,
+# MkDocs' own tree processors, and what the project's MathML extension calls.
+LIBRARIES = ("markdown", "pymdown-extensions", "pygments", "mkdocs", "mkdocs-material", "latex2mathml")
+_OWN = "explaining_machines."  # the project's own extensions: their modules are in the memo's code
+_BUILT_IN = {"abbr", "admonition", "attr_list", "codehilite", "def_list", "extra", "fenced_code", "footnotes",
+             "legacy_attrs", "legacy_em", "md_in_html", "meta", "nl2br", "sane_lists", "smarty", "tables",
+             "toc", "wikilinks"}  # fmt: skip
+_UNSTABLE = " at 0x"  # in a repr: an object's address, which no other process shares
+
 
 @dataclass(frozen=True)
 class Conversion:
     """What converting one page gave: its HTML and what the engine learnt from it on the way."""
 
     content: str
-    toc: Any  # the engine's table of contents; each use gets its own copy
+    toc: list  # the table of contents as Python-Markdown's tokens (level, id, name, children)
     title: str | None  # the title the first heading gives
     anchors: frozenset[str] | None  # the ids the page has
     links_to_anchors: dict[str, dict[str, str]] | None  # anchors it links to, by the source path of their page
     warnings: tuple[tuple[str, int, str], ...]  # (logger, level, message) said while converting
 
-    def table_of_contents(self) -> Any:
-        return copy.deepcopy(self.toc)
+    def to_json(self) -> dict:
+        return {
+            "html": self.content, "toc": self.toc, "title": self.title,
+            "anchors": sorted(self.anchors) if self.anchors is not None else None,
+            "links": [[uri, list(found.items())] for uri, found in self.links_to_anchors.items()]
+            if self.links_to_anchors is not None else None,  # pairs: JSON objects come back sorted
+            "warnings": [list(warning) for warning in self.warnings],
+        }  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: Any) -> Conversion | None:
+        """The conversion `data` holds, or None when it is not one (a foreign or damaged entry)."""
+        try:
+            anchors, links, warnings = data["anchors"], data["links"], data["warnings"]
+            if not (isinstance(data["html"], str) and isinstance(data["toc"], list)
+                    and (data["title"] is None or isinstance(data["title"], str))):  # fmt: skip
+                return None
+            if anchors is not None and not all(isinstance(anchor, str) for anchor in anchors):
+                return None
+            if links is not None:
+                links = {str(uri): {str(anchor): str(link) for anchor, link in found} for uri, found in links}
+            said = tuple((str(name), int(level), str(message)) for name, level, message in warnings)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+        return cls(data["html"], data["toc"], data["title"], frozenset(anchors) if anchors is not None else None,
+                   links, said)  # fmt: skip
 
 
-class _LastBuild:
-    """Results of the last build, by key: what this build uses or makes is what the next
-    one may reuse; the rest is dropped when it ends."""
-
-    def __init__(self) -> None:
-        self._last: dict[str, Any] = {}
-        self._now: dict[str, Any] = {}
-        self.reused = 0
-
-    def _found(self, key: str | None) -> Any:
-        found = self._last.get(key) if key is not None else None
-        if found is not None:
-            self._now[key] = found
-            self.reused += 1
-        return found
-
-    def _keep(self, key: str | None, value: Any) -> None:
-        if key is not None:
-            self._now[key] = value
-
-    def end(self) -> None:
-        """The build is done: keep what it used, drop the rest."""
-        self._last, self._now = self._now, {}
-
-    def drop(self) -> None:
-        """A failed build: keep the last whole build's results, none of this one's."""
-        self._now = {}
+def describe(extensions: Sequence[Any], configs: Mapping[str, Any], *rest: Any) -> list | None:
+    """The Markdown configuration as text that another process would write alike; None when
+    a conversion may depend on more than the key holds: an extension of another library
+    (which may read files the key does not name), pymdownx.b64 (which inlines images),
+    settings that hold functions or objects."""
+    described: list = []
+    for extension in extensions:
+        if isinstance(extension, str):
+            if not _pure(extension):
+                return None
+            described.append(extension)
+            continue
+        cls = type(extension)
+        path = getattr(sys.modules.get(cls.__module__), "__file__", None)
+        if not cls.__module__.startswith(_OWN) or path is None:
+            return None
+        settings = repr(sorted(extension.getConfigs().items()))
+        if _UNSTABLE in settings:
+            return None
+        source = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        described.append([cls.__module__, cls.__qualname__, source, settings])
+    settings = repr(configs) + repr(rest)
+    return None if _UNSTABLE in settings else [described, settings]
 
 
-class Conversions(_LastBuild):
+def _pure(name: str) -> bool:
+    """Whether Markdown extension `name` is one of `LIBRARIES`' that read nothing but the page
+    (pymdownx.snippets reads files, which `Conversions.key` follows)."""
+    if "." not in name:
+        return name in _BUILT_IN
+    library, _, extension = name.rpartition(".")
+    return (library == "markdown.extensions" and extension in _BUILT_IN) or (
+        library == "pymdownx" and extension != "b64"
+    )
+
+
+def code(own: Sequence[Any]) -> str:
+    """The code digest of a conversions memo: this module, `own` (the project's modules in
+    the pipeline) and the converting libraries."""
+    return memo.code_digest((sys.modules[__name__], *own), LIBRARIES)
+
+
+class Conversions:
     """The conversions of the last build, by the digest of what each depends on."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._site = ""
-        self.converted = 0
-
-    def begin(self, site: Sequence[tuple[str, str, str]], configuration: Any) -> None:
-        """Start a build of a site with these files (source path, destination, URL) and this
-        Markdown and validation configuration (anything `repr` describes fully)."""
-        self._site = memo.digest(sorted(site), repr(configuration))
+    def __init__(self, store: memo.Memo) -> None:
+        self.store = store
+        self._site: str | None = None
         self.reused = self.converted = 0
 
+    def begin(self, site: Sequence[tuple[str, str, str]], configuration: list | None) -> None:
+        """Start a build of a site with these files (source path, destination, URL) and this
+        Markdown and validation configuration (`describe`'s; None keeps nothing)."""
+        self._site = memo.digest(sorted(site), configuration) if configuration is not None else None
+
     def key(
-        self, src_uri: str, markdown: str, snippet_paths: Sequence[str | Path], appended: Sequence[str] = ()
+        self, src_uri: str, url: str, markdown: str, snippet_paths: Sequence[str | Path], appended: Sequence[str] = ()
     ) -> str | None:
         """The key of a page's conversion; None when it cannot be kept (its snippets include
-        something that cannot be followed from here). `appended`: the files pymdownx.snippets
-        adds to every page (its ``auto_append``)."""
+        something that cannot be followed from here, or the configuration cannot be told).
+        `appended`: the files pymdownx.snippets adds to every page (its ``auto_append``)."""
+        if self._site is None:
+            return None
         text = markdown + "".join(f'\n--8<-- "{name}"\n' for name in appended)
         included = snippets.included(text, snippet_paths) if "8<-" in text else []
         if included is None:
             return None
-        return memo.digest(
-            self._site,
-            src_uri,
-            markdown,
-            [[str(path), hashlib.sha256(path.read_bytes()).hexdigest()] for path in included],
-        )
+        files = [[str(path), hashlib.sha256(path.read_bytes()).hexdigest()] for path in included]
+        return self.store.key(self._site, src_uri, url, markdown, files)
 
     def get(self, key: str | None) -> Conversion | None:
-        return self._found(key)
+        if key is None:
+            return None
+        found = self.store.get(key)
+        if found is None:
+            return None
+        conversion = Conversion.from_json(found)
+        if conversion is None:
+            self.store.forget(key)
+        else:
+            self.reused += 1
+        return conversion
 
     def put(self, key: str | None, conversion: Conversion) -> None:
         self.converted += 1
-        self._keep(key, conversion)
+        if key is not None:
+            self.store.put(key, conversion.to_json())
 
 
-class Indexed(_LastBuild):
-    """The search index's entries of each page in the last build, by what they were made from.
+class Indexed:
+    """The search index's entries of each page, by what they were made from.
 
     Material's search plugin parses every page's finished HTML again, on every build, to cut
     it into sections (`html.parser`); the entries depend on that HTML, the page's URL,
-    title, front matter and table of contents (each section's link). Kept in memory, as
-    `Conversions` are, and only for the last build."""
+    title, front matter and table of contents (each section's link), and on the plugin's
+    settings and version (in the memo's code). Each entry is kept as its (field, value)
+    pairs, in the order Material wrote them; entries that JSON does not carry unchanged (a
+    boost that is a date, say) are not kept."""
 
-    @staticmethod
-    def key(content: str, url: str, title: Any, meta: Any, toc: Sequence[tuple[str, str]]) -> str:
-        return memo.digest(content, url, repr(title), repr(meta), list(toc))
-
-    def get(self, key: str) -> list[dict] | None:
-        found = self._found(key)
-        return copy.deepcopy(found) if found is not None else None
-
-    def put(self, key: str, entries: list[dict]) -> None:
-        self._keep(key, copy.deepcopy(entries))
-
-    def begin(self) -> None:
+    def __init__(self, store: memo.Memo) -> None:
+        self.store = store
         self.reused = 0
+
+    def key(self, content: str, url: str, title: Any, meta: Any, toc: Sequence[tuple[str, str]]) -> str | None:
+        described = repr(title) + repr(meta)
+        return None if _UNSTABLE in described else self.store.key(content, url, described, list(toc))
+
+    def get(self, key: str | None) -> list[dict] | None:
+        found = self.store.get(key) if key is not None else None
+        if found is None:
+            return None
+        try:
+            entries = [{field: copy.deepcopy(value) for field, value in entry} for entry in found]
+        except (TypeError, ValueError):
+            entries = None
+        if entries is None or not all(isinstance(field, str) for entry in entries for field in entry):
+            self.store.forget(key)
+            return None
+        self.reused += 1
+        return entries
+
+    def put(self, key: str | None, entries: list[dict]) -> None:
+        if key is not None and _plain(entries):
+            self.store.put(
+                key, [[[field, copy.deepcopy(value)] for field, value in entry.items()] for entry in entries]
+            )
+
+
+def _plain(value: Any) -> bool:
+    """Whether JSON writes and reads `value` back as it is."""
+    if isinstance(value, dict):
+        return all(isinstance(key, str) and _plain(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(map(_plain, value))
+    return value is None or isinstance(value, (str, int, float, bool))
 
 
 def anchors(toc: Any) -> Iterator[tuple[str, str]]:
