@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
@@ -63,8 +64,9 @@ def digest(*parts: Any) -> str:
 
 def code_digest(modules: Iterable[ModuleType | Path], libraries: Iterable[str] = ()) -> str:
     """A digest of the source of `modules` (modules, or source files: a module not imported yet
-    need not be imported for its digest) and the installed versions of `libraries`."""
-    state = hashlib.blake2b(f"format {FORMAT}".encode(), digest_size=16)
+    need not be imported for its digest), the installed versions of `libraries` and the Python
+    that runs them (its standard library, html.parser say, is code the results depend on)."""
+    state = hashlib.blake2b(f"format {FORMAT} {sys.implementation.name} {sys.version}".encode(), digest_size=16)
     for module in modules:
         path = module if isinstance(module, Path) else Path(module.__file__)
         state.update(path.name.encode() + b"\0" + path.read_bytes())

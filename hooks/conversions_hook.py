@@ -59,17 +59,13 @@ def _load(store: memo.Memo) -> None:
 
 @event_priority(-100)  # after every plugin's and hook's files, and the blog's views
 def on_nav(nav, config: MkDocsConfig, files: Files):
-    site = [(file.src_uri, file.dest_uri, file.url) for file in files]
+    site = [(file.src_uri, file.dest_uri, file.url, file.inclusion.name) for file in files]
     validation = {name: dict(levels) for name, levels in config.validation.items()}
-    debug = logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() <= logging.DEBUG  # no anchors then
     described = conversions.describe(
-        config.markdown_extensions, config.mdx_configs, validation, config.use_directory_urls, debug
+        config.markdown_extensions, config.mdx_configs, validation, config.use_directory_urls, conversions.verbosity()
     )
     _state["conversions"].begin(site, described)
-    settings = config.mdx_configs.get("pymdownx.snippets", {})
-    paths, appended = settings.get("base_path", ["."]), settings.get("auto_append", [])
-    _state["snippets"] = (paths,) if isinstance(paths, str) else tuple(paths)
-    _state["appended"] = (appended,) if isinstance(appended, str) else tuple(appended)
+    _state["snippets"], _state["appended"] = conversions.snippet_settings(config.mdx_configs)
     for plugin in config.plugins.values():
         index = getattr(plugin, "search_index", None)
         if index is not None and isinstance(getattr(index, "entries", None), list):
@@ -112,6 +108,9 @@ def _render(page: Page, config: MkDocsConfig, files: Files) -> None:
     kept: Conversions = _state["conversions"]
     key = kept.key(page.file.src_uri, page.file.url, page.markdown or "", _state["snippets"], _state["appended"])
     found = kept.get(key)
+    linked = found.links_to_anchors if found is not None and found.links_to_anchors is not None else {}
+    if found is not None and any(files.get_file_from_path(uri) is None for uri in linked):
+        found = None  # links to a file this site lacks: not this site's conversion
     if found is None:
         with conversions.said() as warnings:
             Page.render(page, config, files)
@@ -126,9 +125,7 @@ def _render(page: Page, config: MkDocsConfig, files: Files) -> None:
     page.content, page.toc, page._title_from_render = found.content, get_toc(found.toc), found.title
     page.present_anchor_ids = set(found.anchors) if found.anchors is not None else None
     if found.links_to_anchors is not None:
-        page.links_to_anchors = {
-            files.get_file_from_path(uri): dict(links) for uri, links in found.links_to_anchors.items()
-        }
+        page.links_to_anchors = {files.get_file_from_path(uri): dict(links) for uri, links in linked.items()}
     for name, level, message in found.warnings:
         logging.getLogger(name).log(level, "%s", message)
 

@@ -28,7 +28,8 @@ from mkdocs.structure.pages import Page
 
 from explaining_machines import mathml, memo
 from explaining_machines.computed import tags
-from explaining_machines.pages import excerpts, ids
+from explaining_machines.pages import conversions, excerpts, ids
+from explaining_machines.source import mdscan, snippets
 
 log = get_plugin_logger("excerpts")
 _state: dict = {"store": None, "memo": None}
@@ -36,7 +37,7 @@ _state: dict = {"store": None, "memo": None}
 
 def on_config(config: MkDocsConfig) -> None:
     code = memo.code_digest(
-        (tags, mathml.render, mathml.tex, mathml.output),
+        (tags, mathml.render, mathml.tex, mathml.output, excerpts, conversions, snippets, mdscan),
         ("markdown", "pymdown-extensions", "mkdocs", "mkdocs-material", "pygments", "latex2mathml"),
     )
     store = _state["store"] = memo.Memo(config.extra["project"].cache_path / "memo" / "excerpts.json", code)
@@ -47,12 +48,17 @@ def on_config(config: MkDocsConfig) -> None:
 
 @event_priority(-100)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    extensions = [name if isinstance(name, str) else type(name).__qualname__ for name in config.markdown_extensions]
-    shaping = [extensions, config.mdx_configs, config.site_url, config.use_directory_urls]
-    site = excerpts.site_digest(((f.src_uri, f.url) for f in files), shaping)
+    validation = {name: dict(levels) for name, levels in config.validation.items()}
+    shaping = conversions.describe(
+        config.markdown_extensions, config.mdx_configs, validation, config.site_url, config.use_directory_urls,
+        conversions.verbosity(),
+    )  # fmt: skip
+    urls = ((f.src_uri, f.url, f.inclusion.name) for f in files)
+    site = excerpts.site_digest(urls, shaping) if shaping is not None else None
     blog = config.plugins.get("material/blog")
     separator = blog.config.post_excerpt_separator if blog is not None else "<!-- more -->"
-    _state["memo"] = excerpts.ExcerptMemo(_state["store"], site, separator)
+    paths, appended = conversions.snippet_settings(config.mdx_configs)
+    _state["memo"] = excerpts.ExcerptMemo(_state["store"], site, separator, paths, appended)
     return files
 
 

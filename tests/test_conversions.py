@@ -38,9 +38,13 @@ def test_the_key_changes_with_every_input(tmp_path):
 def test_what_snippets_include_is_followed_or_the_page_is_not_kept(tmp_path):
     (tmp_path / "s.py").write_text("# --8<-- [start:one]\nx = 1\n# --8<-- [end:one]\n")
     (tmp_path / "nested.md").write_text('--8<-- "s.py"\n')
+    (tmp_path / "block.md").write_text("Intro\n\n--8<--\ns.py\n--8<--\n")  # includes s.py in the block form
+    (tmp_path / "crlf.md").write_text("--8<--\r\ns.py\r\n--8<--\r\n", newline="")
     assert snippets.included('--8<-- "s.py:one"\n;--8<-- "escaped.py"\n', [tmp_path]) == [tmp_path / "s.py"]
-    for page in ["--8<--\ns.py\n--8<--\n", '--8<-- "nested.md"\n', '--8<-- "https://example.org/x"\n',
-                 '--8<-- "missing.py"\n']:  # fmt: skip
+    (tmp_path / "part.md").write_text("--8<-- [start:one]\nText\n--8<-- [end:one]\n")  # sections, no snippet
+    assert snippets.included('--8<-- "part.md:one"\n', [tmp_path]) == [tmp_path / "part.md"]
+    for page in ["--8<--\ns.py\n--8<--\n", '--8<-- "nested.md"\n', '--8<-- "block.md"\n', '--8<-- "crlf.md"\n',
+                 '--8<-- "https://example.org/x"\n', '--8<-- "missing.py"\n']:  # fmt: skip
         assert snippets.included(page, [tmp_path]) is None, page
         assert _conversions().key("a.md", "a/", page, [tmp_path]) is None
 
@@ -126,3 +130,71 @@ def test_the_files_snippets_add_to_every_page_are_in_every_key(tmp_path):
     assert key is not None and key != _conversions().key("a.md", "a/", "# A\n", [tmp_path])
     (tmp_path / "glossary.md").write_text("*[SHAP]: Shapley values\n")
     assert key != _conversions().key("a.md", "a/", "# A\n", [tmp_path], appended=["glossary.md"])
+
+
+def test_a_conversion_whose_table_of_contents_is_not_one_is_dropped(tmp_path):
+    conversions = _conversions(store=memo.Memo(tmp_path / "c.json", "code"))
+    entry = {"html": "x", "title": None, "anchors": None, "links": None, "warnings": []}
+    good = [{"level": 2, "id": "a", "name": "A", "children": [{"level": 3, "id": "b", "name": "B", "children": []}]}]
+    conversions.store.put("k", {**entry, "toc": good})
+    assert conversions.get("k").toc == good
+    for toc in ([1], [{"level": 2, "id": "a", "name": "A"}], [{**good[0], "children": [{"id": 1}]}]):
+        conversions.store.put("k", {**entry, "toc": toc})
+        assert conversions.get("k") is None, toc
+
+
+def test_what_a_conversion_can_say_is_part_of_its_key(monkeypatch):
+    import logging
+
+    from explaining_machines.pages.conversions import verbosity
+
+    normal = describe(["toc"], {}, verbosity())
+    monkeypatch.setattr(logging.getLogger("mkdocs"), "level", logging.ERROR)  # as `mkdocs build -q` sets it
+    assert describe(["toc"], {}, verbosity()) != normal  # a quiet build keeps its own (warning-less) conversions
+
+
+def test_a_warning_nobody_handles_is_printed_while_kept_as_when_said_again(capsys, monkeypatch):
+    import logging
+
+    from explaining_machines.pages.conversions import said
+
+    monkeypatch.setattr(logging.root, "handlers", [])  # as in `mkdocs build`: MkDocs handles only its own loggers
+    with said() as kept:
+        logging.getLogger("some.extension").warning("odd input")
+        logging.getLogger("some.extension").info("detail")  # below the root's level: made by no one
+    assert kept == [("some.extension", logging.WARNING, "odd input")]
+    assert capsys.readouterr().err == "odd input\n"  # Python's last resort, as without `said`
+    logging.getLogger("some.extension").warning("odd input")  # how a reused conversion says it
+    assert capsys.readouterr().err == "odd input\n"
+
+
+def test_an_excerpt_is_kept_by_its_snippets_bytes_and_says_its_warnings_again(tmp_path, caplog):
+    import logging
+
+    from explaining_machines.pages.excerpts import ExcerptMemo
+
+    (tmp_path / "snip.txt").write_text("first\n")
+    made = []
+
+    class Md:
+        toc_tokens: list = []
+
+    def convert(text):
+        made.append(text)
+        logging.getLogger("mkdocs.structure.pages").warning("a link to nowhere")
+        return "<p>" + (tmp_path / "snip.txt").read_text() + "</p><!-- more --><p>rest</p>"
+
+    def excerpt(store):
+        return ExcerptMemo(store, "site", "<!-- more -->", [tmp_path]).convert(convert, Md(), page, "blog/", "p/")
+
+    page, store = '--8<-- "snip.txt"\n\n<!-- more -->\n', memo.Memo(tmp_path / "e.json", "code")
+    with caplog.at_level(logging.INFO):
+        first = excerpt(store)
+        again = excerpt(store)
+    assert first.startswith("<p>first") and again == first.replace("<p>rest</p>", " ") and len(made) == 1
+    assert [r.getMessage() for r in caplog.records] == ["a link to nowhere"] * 2  # converted, then reused
+    (tmp_path / "snip.txt").write_text("second\n")
+    assert excerpt(store).startswith("<p>second") and len(made) == 2
+    unkept = ExcerptMemo(store, None, "<!-- more -->", [tmp_path])  # a configuration that cannot be told
+    unkept.convert(convert, Md(), page, "blog/", "p/")
+    assert len(made) == 3

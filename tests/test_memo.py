@@ -89,3 +89,11 @@ def test_the_next_build_in_the_same_process_reads_no_file_it_wrote(tmp_path, mon
     changed = memo.Memo(path, "c1")
     assert changed.load() is None and changed.get(changed.key("a")) == 1
     assert reads == [path]  # read from the file again
+
+
+def test_the_code_of_a_memo_names_the_python_that_ran_it(monkeypatch):
+    import sys
+
+    here = memo.code_digest([memo])
+    monkeypatch.setattr(sys, "version", sys.version + " (another build)")  # its html.parser may differ
+    assert memo.code_digest([memo]) != here

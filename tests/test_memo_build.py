@@ -66,3 +66,16 @@ def test_damaged_memos_give_the_site_a_build_without_them_gives(tmp_path):
     fresh = mkdocs(site, "--strict")
     assert fresh.returncode == 0, fresh.stdout
     assert site_files(site) == expected
+
+
+def test_an_excerpt_shows_the_snippet_as_it_is_now_on_every_view(tmp_path):
+    post = "---\ntitle: 'Snip'\ndate: 2024-01-02\nauthors: [editors]\n---\n\n# Snip\n\n"
+    post += '--8<-- "snip.txt"\n\n<!-- more -->\n\nRest.\n'  # the excerpt is the snippet
+    site = blog_site(tmp_path / "s", {"a.md": post})
+    (site / "snip.txt").write_text("The first words.\n")
+    assert mkdocs(site).returncode == 0
+    (site / "snip.txt").write_text("The second words.\n")
+    done = mkdocs(site)
+    assert done.returncode == 0, done.stdout
+    views = [path for path in (site / "site" / "blog").rglob("index.html") if "posts" not in path.parts]
+    assert views and all("The second words." in path.read_text() for path in views), views

@@ -122,3 +122,43 @@ def test_mkdocs_build_reuses_the_last_builds_conversions_from_the_cache(tmp_path
     assert (
         "1 pages converted, 4 reused" in edited.stdout and b"second snippet" in snapshot(site / "site")["c/index.html"]
     )
+
+
+def test_a_snippet_included_by_a_snippet_in_the_block_form_is_followed(tmp_path, monkeypatch):
+    pages = {**PAGES, "c.md": '# C\n\n--8<-- "outer.md"\n'}
+    site = make_site(tmp_path / "s", pages)
+    (site / "outer.md").write_text("Outer text.\n\n--8<--\nsnip.txt\n--8<--\n")
+    (site / "snip.txt").write_text("first snippet\n")
+    monkeypatch.chdir(site)
+    serve = _Serve(site)
+    assert b"first snippet" in serve.build()["c/index.html"]
+    (site / "snip.txt").write_text("second snippet\n")
+    assert b"second snippet" in serve.build()["c/index.html"]
+
+
+def test_a_draft_page_reused_warns_as_a_draft_page_converted(tmp_path, monkeypatch):
+    site = make_site(tmp_path / "s", PAGES)
+    (site / "snip.txt").write_text("first snippet\n")
+    monkeypatch.chdir(site)
+    serve = _Serve(site)
+    serve.build()
+    engine = "Doc file 'b.md' contains a link 'missing.md'"  # MkDocs' own, apart from the project's link check
+    assert any(engine in line for line in serve.said)  # b.md's broken link: a warning
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text() + "\ndraft_docs: |\n  b.md\n")
+    serve.build()
+    assert not any(engine in line for line in serve.said), serve.said  # a draft's link: information
+
+
+def test_a_quiet_build_does_not_keep_conversions_without_their_warnings(tmp_path):
+    from conftest import mkdocs
+
+    site = make_site(tmp_path / "s", PAGES)
+    (site / "snip.txt").write_text("first snippet\n")
+    engine = "Doc file 'b.md' contains a link 'missing.md'"  # MkDocs' own warning, said while converting b.md
+    quiet = mkdocs(site, "-q")
+    assert quiet.returncode == 0 and "missing.md" not in quiet.stdout, quiet.stdout
+    loud = mkdocs(site)
+    assert loud.returncode == 0 and engine in loud.stdout, loud.stdout
+    again = mkdocs(site)  # reusing what the loud build kept
+    assert engine in again.stdout and "0 pages converted" in again.stdout, again.stdout

@@ -4,20 +4,24 @@ MkDocs converts every page's Markdown on every build (Python-Markdown and its ex
 and on every saved edit under `mkdocs serve`; for every page but the edited one it gives
 what it gave the build before. A conversion depends on the page's final Markdown (after
 every plugin's and hook's ``on_page_markdown``: citations, figures and cross-references
-are in it), the page's source path and URL, the files of the site and their URLs (links
-are resolved and checked against them), the Markdown configuration (every extension, by
-name or by its class and the source of its module, and their settings), the validation
-settings, the bytes of the files its snippets include, and the code of the extensions
-(the versions of the libraries that hold them; the source of this project's own).
-`Conversions` keys each conversion by all of those, in a memo of the cache folder
-(`explaining_machines.memo`: checksummed, set aside whole when damaged or foreign). A
-configuration that cannot be described across processes (an extension set up with a
-function, say) keeps nothing: every page is converted.
+are in it), the page's source path and URL, the files of the site, their URLs and whether
+each is a draft or excluded (links are resolved and checked against them, and a link from
+or to an excluded page warns at a lower level), the Markdown configuration (every
+extension, by name or by its class and the source of its module, and their settings),
+the validation settings, the levels the loggers let through (`verbosity`), the bytes of
+the files its snippets include (followed in either form, and into ``auto_append``), and
+the code of the extensions (the versions of the libraries that hold them, the source of
+this project's own, the Python that runs them). `Conversions` keys each conversion by all
+of those, in a memo of the cache folder (`explaining_machines.memo`: checksummed, set
+aside whole when damaged or foreign). A configuration that cannot be described across
+processes (an extension set up with a function, say) keeps nothing, and neither does a
+page whose snippets include snippets or URLs: those are converted every time.
 
 The engine's warnings during a conversion (a link to a missing page, say) are kept with it
 and said again when it is reused, so a build that reuses a page warns as one that
-converts it, and ``--strict`` fails alike. `Indexed` does the same for the entries
-Material's search makes of each finished page. Imports nothing from MkDocs.
+converts it, and ``--strict`` fails alike; a warning of a logger nobody handles is printed
+by Python's last resort, the first time as the next. `Indexed` does the same for the
+entries Material's search makes of each finished page. Imports nothing from MkDocs.
 """
 
 from __future__ import annotations
@@ -70,7 +74,7 @@ class Conversion:
         """The conversion `data` holds, or None when it is not one (a foreign or damaged entry)."""
         try:
             anchors, links, warnings = data["anchors"], data["links"], data["warnings"]
-            if not (isinstance(data["html"], str) and isinstance(data["toc"], list)
+            if not (isinstance(data["html"], str) and is_toc(data["toc"])
                     and (data["title"] is None or isinstance(data["title"], str))):  # fmt: skip
                 return None
             if anchors is not None and not all(isinstance(anchor, str) for anchor in anchors):
@@ -82,6 +86,15 @@ class Conversion:
             return None
         return cls(data["html"], data["toc"], data["title"], frozenset(anchors) if anchors is not None else None,
                    links, said)  # fmt: skip
+
+
+def is_toc(items: Any) -> bool:
+    """Whether `items` is a table of contents as Python-Markdown's tokens."""
+    return isinstance(items, list) and all(
+        isinstance(item, dict) and isinstance(item.get("level"), int) and isinstance(item.get("id"), str)
+        and isinstance(item.get("name"), str) and is_toc(item.get("children"))
+        for item in items
+    )  # fmt: skip
 
 
 def describe(extensions: Sequence[Any], configs: Mapping[str, Any], *rest: Any) -> list | None:
@@ -120,6 +133,31 @@ def _pure(name: str) -> bool:
     )
 
 
+def snippet_settings(configs: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """pymdownx.snippets' base paths and the files it adds to every page (``auto_append``),
+    from the Markdown extensions' settings."""
+    settings = configs.get("pymdownx.snippets", {})
+    paths, appended = settings.get("base_path", ["."]), settings.get("auto_append", [])
+    return ((paths,) if isinstance(paths, str) else tuple(paths)), (
+        (appended,) if isinstance(appended, str) else tuple(appended)
+    )
+
+
+def included(markdown: str, snippet_paths: Sequence[str | Path], appended: Sequence[str] = ()) -> list | None:
+    """The files `markdown`'s snippets include, with `appended` (every page's), as (path, digest)
+    pairs; None when what they include cannot be told from here (`snippets.included`)."""
+    text = markdown + "".join(f'\n--8<-- "{name}"\n' for name in appended)
+    found = snippets.included(text, snippet_paths) if "8<-" in text else []
+    return None if found is None else [[str(path), hashlib.sha256(path.read_bytes()).hexdigest()] for path in found]
+
+
+def verbosity() -> list[int]:
+    """The levels at which the loggers that a conversion may write to let records through:
+    what `said` can keep depends on them (``mkdocs build -q`` makes no warnings at all, a
+    debug run lists no anchors), so they are part of what a conversion is kept by."""
+    return [logging.getLogger(name).getEffectiveLevel() for name in ("mkdocs.structure.pages", "mkdocs", "")]
+
+
 def code(own: Sequence[Any]) -> str:
     """The code digest of a conversions memo: this module, `own` (the project's modules in
     the pipeline) and the converting libraries."""
@@ -134,8 +172,8 @@ class Conversions:
         self._site: str | None = None
         self.reused = self.converted = 0
 
-    def begin(self, site: Sequence[tuple[str, str, str]], configuration: list | None) -> None:
-        """Start a build of a site with these files (source path, destination, URL) and this
+    def begin(self, site: Sequence[tuple[str, ...]], configuration: list | None) -> None:
+        """Start a build of a site with these files (source path, destination, URL, inclusion) and this
         Markdown and validation configuration (`describe`'s; None keeps nothing)."""
         self._site = memo.digest(sorted(site), configuration) if configuration is not None else None
 
@@ -147,12 +185,8 @@ class Conversions:
         `appended`: the files pymdownx.snippets adds to every page (its ``auto_append``)."""
         if self._site is None:
             return None
-        text = markdown + "".join(f'\n--8<-- "{name}"\n' for name in appended)
-        included = snippets.included(text, snippet_paths) if "8<-" in text else []
-        if included is None:
-            return None
-        files = [[str(path), hashlib.sha256(path.read_bytes()).hexdigest()] for path in included]
-        return self.store.key(self._site, src_uri, url, markdown, files)
+        files = included(markdown, snippet_paths, appended)
+        return self.store.key(self._site, src_uri, url, markdown, files) if files is not None else None
 
     def get(self, key: str | None) -> Conversion | None:
         if key is None:
@@ -237,9 +271,12 @@ def said() -> Iterator[list[tuple[str, int, str]]]:
 
     class Keep(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            if record not in seen:  # once, should a record reach both loggers
-                seen.add(record)
-                kept.append((record.name, record.levelno, record.getMessage()))
+            if record in seen:  # once, should a record reach both loggers
+                return
+            seen.add(record)
+            kept.append((record.name, record.levelno, record.getMessage()))
+            if not _handled(record.name, self) and logging.lastResort and record.levelno >= logging.lastResort.level:
+                logging.lastResort.handle(record)  # as it would be without this handler, and as when it is said again
 
     handler = Keep(logging.INFO)
     loggers = [logging.getLogger(name) for name in ("mkdocs", "")]  # MkDocs' own loggers do not propagate to the root
@@ -250,3 +287,14 @@ def said() -> Iterator[list[tuple[str, int, str]]]:
     finally:
         for logger in loggers:
             logger.removeHandler(handler)
+
+
+def _handled(name: str, besides: logging.Handler) -> bool:
+    """Whether a record of logger `name` reaches a handler other than `besides`: if not,
+    Python's logging hands it to its last resort, which prints it."""
+    logger: logging.Logger | None = logging.getLogger(name)
+    while logger is not None:
+        if any(handler is not besides for handler in logger.handlers):
+            return True
+        logger = logger.parent if logger.propagate else None
+    return False

@@ -5,18 +5,23 @@ pages, the archive, each category) and makes it by converting the post's *whole*
 again for each view, then cutting it at the separator (``Excerpt.render``). A post with
 figures, citations, a reference list and a BibTeX block is converted three or four times
 per build besides its own page. The result depends only on the post's Markdown, the view's
-URL (links are made relative to it), the post's URL, the URLs of the site's pages (links
-to them), the Markdown configuration and the code of the extensions: `ExcerptMemo` keys
-each conversion by all of those and keeps it in a `explaining_machines.memo.Memo`, so a
-warm build converts only the excerpts of edited posts. Imports nothing from MkDocs.
+URL (links are made relative to it), the post's URL, the URLs of the site's pages and
+whether each is a draft or excluded (links to them), the Markdown configuration, the bytes
+of the files the post's snippets include, and the code of the extensions: `ExcerptMemo`
+keys each conversion by all of those and keeps it in a `explaining_machines.memo.Memo`, so
+a warm build converts only the excerpts of edited posts. What the engine warns of while
+converting one (a broken link, once for each view) is kept with it and said again, as
+`explaining_machines.pages.conversions` does for pages. Imports nothing from MkDocs.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from explaining_machines import memo
+from explaining_machines.pages import conversions
 
 
 def site_digest(urls: Iterable[tuple[str, str]], config: Any) -> str:
@@ -31,24 +36,48 @@ class ExcerptMemo:
     whether there is any (the view's "Continue reading" link): so does the memo.
     """
 
-    def __init__(self, store: memo.Memo, site: str, separator: str) -> None:
+    def __init__(self, store: memo.Memo, site: str | None, separator: str, snippet_paths=(".",), appended=()) -> None:
+        """`site`: `site_digest`'s, or None when the configuration cannot be told (nothing is
+        kept); `snippet_paths`, `appended`: pymdownx.snippets' base paths and ``auto_append``."""
         self.store = store
         self.site = site
         self.separator = separator
+        self.snippets = (tuple(snippet_paths), tuple(appended))
+        self._included: dict[str, list | None] = {}  # by Markdown: a post is shown on several views
 
     def convert(self, convert: Callable[[str], str], md: Any, markdown: str, view_url: str, post_url: str) -> str:
         """`convert(markdown)` as Python-Markdown instance `md` would do it for the view at `view_url`,
         from the memo when these inputs were converted before; ``md.toc_tokens`` is set either way.
         What follows the separator is replaced by a mark of its presence, which is all Material reads."""
-        key = self.store.key(self.site, self.separator, markdown, view_url, post_url)
-        found = self.store.get(key)
-        if (isinstance(found, dict) and isinstance(found.get("html"), str) and isinstance(found.get("toc"), list)
-                and found.get("more") in ("", "split", "more")):  # fmt: skip
+        if markdown not in self._included:
+            self._included[markdown] = conversions.included(markdown, *self.snippets)
+        files = self._included[markdown]
+        if self.site is None or files is None:
+            return convert(markdown)
+        key = self.store.key(self.site, self.separator, markdown, view_url, post_url, files)
+        found = _found(self.store.get(key))
+        if found is not None:
             md.toc_tokens = found["toc"]
+            for name, level, message in found["warnings"]:
+                logging.getLogger(name).log(level, "%s", message)
             return found["html"] + {"": "", "split": self.separator, "more": self.separator + " "}[found["more"]]
         self.store.forget(key)
-        html = convert(markdown)
+        with conversions.said() as warnings:
+            html = convert(markdown)
         before, split, rest = html.partition(self.separator)
         more = "more" if rest else "split" if split else ""
-        self.store.put(key, {"html": before, "more": more, "toc": getattr(md, "toc_tokens", [])})
+        toc = getattr(md, "toc_tokens", [])
+        self.store.put(key, {"html": before, "more": more, "toc": toc, "warnings": [list(w) for w in warnings]})
         return html
+
+
+def _found(entry: Any) -> dict | None:
+    """The memo's `entry`, when it is an excerpt's conversion."""
+    if not (isinstance(entry, dict) and isinstance(entry.get("html"), str) and conversions.is_toc(entry.get("toc"))
+            and entry.get("more") in ("", "split", "more") and isinstance(entry.get("warnings"), list)):  # fmt: skip
+        return None
+    warnings = entry["warnings"]
+    if not all(isinstance(w, list) and len(w) == 3 and isinstance(w[0], str) and isinstance(w[1], int)
+               and isinstance(w[2], str) for w in warnings):  # fmt: skip
+        return None
+    return entry

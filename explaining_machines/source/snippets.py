@@ -55,13 +55,15 @@ def check(markdown: str, first_line: int, base_paths: Sequence[str | Path]) -> N
                                            f"(sections: {', '.join(sections) or 'none'})")  # fmt: skip
 
 
-_BLOCK = re.compile(r"^[ \t]*-{1,}8<-{1,}[ \t]*$", re.MULTILINE)  # the block form: files listed between two markers
+_BLOCK = re.compile(r"^[ \t]*-{1,}8<-{1,}[ \t]*\r?$", re.MULTILINE)  # the block form: files listed between two markers
+# Any snippet line, escaped or not, of either form (a section marker, ``--8<-- [start:x]``, is not one).
+_ANY = re.compile(r"""^[ \t]*;*-{1,}8<-{1,}(?:[ \t]+["']|[ \t]*\r?$)""", re.MULTILINE)
 
 
 def included(markdown: str, base_paths: Sequence[str | Path]) -> list[Path] | None:
     """The files `markdown`'s snippet lines include, as pymdownx.snippets finds them; None
     when what it includes cannot be told from here: the block form, a URL, a file that is
-    missing or that includes snippets itself."""
+    missing or that includes snippets itself (in either form)."""
     if _BLOCK.search(markdown):
         return None
     files = []
@@ -73,7 +75,7 @@ def included(markdown: str, base_paths: Sequence[str | Path]) -> list[Path] | No
             return None
         path = _TARGET.match(found["target"])["path"]
         file = _file(path, base_paths)
-        if file is None or any(map(_LINE.match, file.read_text(encoding="utf-8", errors="replace").splitlines())):
-            return None
+        if file is None or _ANY.search(file.read_text(encoding="utf-8", errors="replace")):
+            return None  # a nested snippet, in either form: not followed here
         files.append(file)
     return files
