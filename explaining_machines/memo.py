@@ -63,16 +63,38 @@ def digest(*parts: Any) -> str:
 
 
 def code_digest(modules: Iterable[ModuleType | Path], libraries: Iterable[str] = ()) -> str:
-    """A digest of the source of `modules` (modules, or source files: a module not imported yet
-    need not be imported for its digest), the installed versions of `libraries` and the Python
-    that runs them (its standard library, html.parser say, is code the results depend on)."""
+    """A digest of the source of `modules`, the installed versions of `libraries` and the Python
+    that runs them (its standard library, html.parser say, is code the results depend on).
+
+    A module's source and a library's version are read once per process, the first time they
+    are asked for: they describe the code that runs, and `mkdocs serve` does not import an
+    edited module or an upgraded library again, so a digest of the files as they are now would
+    file the old code's results under the new code's key. A source file (for a module not
+    imported yet, whose process will read it as it is then) is read every time.
+    """
     state = hashlib.blake2b(f"format {FORMAT} {sys.implementation.name} {sys.version}".encode(), digest_size=16)
     for module in modules:
-        path = module if isinstance(module, Path) else Path(module.__file__)
-        state.update(path.name.encode() + b"\0" + path.read_bytes())
+        if isinstance(module, Path):
+            state.update(module.name.encode() + b"\0" + hashlib.blake2b(module.read_bytes()).digest())
+        else:
+            state.update(Path(module.__file__).name.encode() + b"\0" + bytes.fromhex(module_digest(module)))
     for name in libraries:
-        state.update(f"\0{name}=={importlib.metadata.version(name)}".encode())
+        if name not in _VERSIONS:
+            _VERSIONS[name] = importlib.metadata.version(name)
+        state.update(f"\0{name}=={_VERSIONS[name]}".encode())
     return state.hexdigest()
+
+
+_SOURCES: dict[ModuleType, str] = {}  # each module's source digest, as this process first read it
+_VERSIONS: dict[str, str] = {}  # each library's version, as this process first read it
+
+
+def module_digest(module: ModuleType) -> str:
+    """The digest of `module`'s source as this process first read it (`code_digest`)."""
+    found = _SOURCES.get(module)
+    if found is None:
+        found = _SOURCES[module] = hashlib.blake2b(Path(module.__file__).read_bytes()).hexdigest()
+    return found
 
 
 def _checksum(body: bytes) -> str:

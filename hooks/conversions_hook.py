@@ -41,12 +41,13 @@ from explaining_machines.pages.conversions import Conversion, Conversions, Index
 from explaining_machines.source import mdscan, snippets
 
 log = get_plugin_logger("conversions")
-_state: dict = {"conversions": None, "indexed": None, "snippets": (), "appended": ()}
+_state: dict = {"conversions": None, "indexed": None, "includes": None}
 
 
 def on_config(config: MkDocsConfig) -> None:
     folder = config.extra["project"].cache_path / "memo"
-    store = memo.Memo(folder / "conversions.json", conversions.code((render, tex, output, mdscan, snippets)))
+    own = (render, tex, output, mdscan, snippets, sys.modules[__name__])  # this hook: what it keeps of a conversion
+    store = memo.Memo(folder / "conversions.json", conversions.code(own))
     _load(store)
     _state["conversions"], _state["indexed"] = Conversions(store), None
 
@@ -65,7 +66,7 @@ def on_nav(nav, config: MkDocsConfig, files: Files):
         config.markdown_extensions, config.mdx_configs, validation, config.use_directory_urls, conversions.verbosity()
     )
     _state["conversions"].begin(site, described)
-    _state["snippets"], _state["appended"] = conversions.snippet_settings(config.mdx_configs)
+    _state["includes"] = conversions.includes(config.markdown_extensions, config.mdx_configs)
     for plugin in config.plugins.values():
         index = getattr(plugin, "search_index", None)
         if index is not None and isinstance(getattr(index, "entries", None), list):
@@ -106,7 +107,7 @@ def _tokens(items) -> list:
 
 def _render(page: Page, config: MkDocsConfig, files: Files) -> None:
     kept: Conversions = _state["conversions"]
-    key = kept.key(page.file.src_uri, page.file.url, page.markdown or "", _state["snippets"], _state["appended"])
+    key = kept.key(page.file.src_uri, page.file.url, page.markdown or "", _state["includes"])
     found = kept.get(key)
     linked = found.links_to_anchors if found is not None and found.links_to_anchors is not None else {}
     if found is not None and any(files.get_file_from_path(uri) is None for uri in linked):

@@ -20,6 +20,8 @@ Events:
 
 from __future__ import annotations
 
+import sys
+
 from material.plugins.blog.structure import View
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority, get_plugin_logger
@@ -36,10 +38,8 @@ _state: dict = {"store": None, "memo": None}
 
 
 def on_config(config: MkDocsConfig) -> None:
-    code = memo.code_digest(
-        (tags, mathml.render, mathml.tex, mathml.output, excerpts, conversions, snippets, mdscan),
-        ("markdown", "pymdown-extensions", "mkdocs", "mkdocs-material", "pygments", "latex2mathml"),
-    )
+    own = (tags, mathml.render, mathml.tex, mathml.output, excerpts, snippets, mdscan, sys.modules[__name__])
+    code = conversions.code(own)  # with this hook: how an excerpt is reset and converted
     store = _state["store"] = memo.Memo(config.extra["project"].cache_path / "memo" / "excerpts.json", code)
     problem = store.load()
     if problem:
@@ -57,8 +57,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     site = excerpts.site_digest(urls, shaping) if shaping is not None else None
     blog = config.plugins.get("material/blog")
     separator = blog.config.post_excerpt_separator if blog is not None else "<!-- more -->"
-    paths, appended = conversions.snippet_settings(config.mdx_configs)
-    _state["memo"] = excerpts.ExcerptMemo(_state["store"], site, separator, paths, appended)
+    includes = conversions.includes(config.markdown_extensions, config.mdx_configs)
+    _state["memo"] = excerpts.ExcerptMemo(_state["store"], site, separator, includes)
     return files
 
 

@@ -12,6 +12,11 @@ from explaining_machines.source import snippets
 SITE = [("a.md", "a/index.html", "a/"), ("b.md", "b/index.html", "b/")]
 
 
+def _in(folder, **settings) -> snippets.Includes:
+    """What pymdownx.snippets includes with `folder` as its one base path."""
+    return snippets.Includes({"base_path": [str(folder)], **settings})
+
+
 def _conversions(site=SITE, configuration=("toc",), store=None) -> Conversions:
     conversions = Conversions(store or memo.Memo(memo.Path("/nonexistent/conversions.json"), "code"))
     conversions.begin(site, describe(list(configuration), {}))
@@ -21,18 +26,18 @@ def _conversions(site=SITE, configuration=("toc",), store=None) -> Conversions:
 def test_the_key_changes_with_every_input(tmp_path):
     (tmp_path / "s.py").write_text("x = 1\n")
     page = '# A\n\n--8<-- "s.py"\n'
-    key = _conversions().key("a.md", "a/", page, [tmp_path])
-    assert key == _conversions().key("a.md", "a/", page, [tmp_path])
-    assert key != _conversions().key("b.md", "a/", page, [tmp_path])
-    assert key != _conversions().key("a.md", "a/2/", page, [tmp_path])  # the page's own URL
-    assert key != _conversions().key("a.md", "a/", page + "\n", [tmp_path])
-    assert key != _conversions(site=SITE[:1]).key("a.md", "a/", page, [tmp_path])  # another page's URL
-    assert key != _conversions(configuration=("toc", "footnotes")).key("a.md", "a/", page, [tmp_path])
+    key = _conversions().key("a.md", "a/", page, _in(tmp_path))
+    assert key == _conversions().key("a.md", "a/", page, _in(tmp_path))
+    assert key != _conversions().key("b.md", "a/", page, _in(tmp_path))
+    assert key != _conversions().key("a.md", "a/2/", page, _in(tmp_path))  # the page's own URL
+    assert key != _conversions().key("a.md", "a/", page + "\n", _in(tmp_path))
+    assert key != _conversions(site=SITE[:1]).key("a.md", "a/", page, _in(tmp_path))  # another page's URL
+    assert key != _conversions(configuration=("toc", "footnotes")).key("a.md", "a/", page, _in(tmp_path))
     other_code = Conversions(memo.Memo(memo.Path("/nonexistent/conversions.json"), "other code"))
     other_code.begin(SITE, describe(["toc"], {}))
-    assert key != other_code.key("a.md", "a/", page, [tmp_path])  # a library's version, the project's extension
+    assert key != other_code.key("a.md", "a/", page, _in(tmp_path))  # a library's version, the project's extension
     (tmp_path / "s.py").write_text("x = 2\n")
-    assert key != _conversions().key("a.md", "a/", page, [tmp_path])  # the snippet's file
+    assert key != _conversions().key("a.md", "a/", page, _in(tmp_path))  # the snippet's file
 
 
 def test_what_snippets_include_is_followed_or_the_page_is_not_kept(tmp_path):
@@ -40,13 +45,13 @@ def test_what_snippets_include_is_followed_or_the_page_is_not_kept(tmp_path):
     (tmp_path / "nested.md").write_text('--8<-- "s.py"\n')
     (tmp_path / "block.md").write_text("Intro\n\n--8<--\ns.py\n--8<--\n")  # includes s.py in the block form
     (tmp_path / "crlf.md").write_text("--8<--\r\ns.py\r\n--8<--\r\n", newline="")
-    assert snippets.included('--8<-- "s.py:one"\n;--8<-- "escaped.py"\n', [tmp_path]) == [tmp_path / "s.py"]
+    assert _in(tmp_path)('--8<-- "s.py:one"\n;--8<-- "escaped.py"\n') == [tmp_path / "s.py"]
     (tmp_path / "part.md").write_text("--8<-- [start:one]\nText\n--8<-- [end:one]\n")  # sections, no snippet
-    assert snippets.included('--8<-- "part.md:one"\n', [tmp_path]) == [tmp_path / "part.md"]
+    assert _in(tmp_path)('--8<-- "part.md:one"\n') == [tmp_path / "part.md"]
     for page in ["--8<--\ns.py\n--8<--\n", '--8<-- "nested.md"\n', '--8<-- "block.md"\n', '--8<-- "crlf.md"\n',
                  '--8<-- "https://example.org/x"\n', '--8<-- "missing.py"\n']:  # fmt: skip
-        assert snippets.included(page, [tmp_path]) is None, page
-        assert _conversions().key("a.md", "a/", page, [tmp_path]) is None
+        assert _in(tmp_path)(page) is None, page
+        assert _conversions().key("a.md", "a/", page, _in(tmp_path)) is None
 
 
 def test_a_conversion_is_kept_in_the_memo_file_and_read_back_whole(tmp_path):
@@ -55,7 +60,7 @@ def test_a_conversion_is_kept_in_the_memo_file_and_read_back_whole(tmp_path):
                       {"b.md": {"s": "b.md#s"}}, (("mkdocs.structure.pages", 30, "a warning"),))  # fmt: skip
     first = Conversions(memo.Memo(path, "code"))
     first.begin(SITE, describe(["toc"], {}))
-    key = first.key("a.md", "a/", "# A\n", [tmp_path])
+    key = first.key("a.md", "a/", "# A\n", _in(tmp_path))
     assert first.get(key) is None
     first.put(key, made)
     first.store.save()
@@ -91,7 +96,7 @@ def test_a_configuration_other_processes_cannot_describe_keeps_nothing():
     assert describe([TocExtension(permalink=True)], {}) is None  # an instance, not of this project's code
     conversions = _conversions()
     conversions.begin(SITE, None)
-    assert conversions.key("a.md", "a/", "# A\n", ["."]) is None
+    assert conversions.key("a.md", "a/", "# A\n", None) is None
 
 
 def test_search_entries_are_copies_and_only_plain_ones_are_kept(tmp_path):
@@ -126,10 +131,10 @@ def test_a_search_entry_of_the_wrong_shape_is_dropped(tmp_path, entry):
 
 def test_the_files_snippets_add_to_every_page_are_in_every_key(tmp_path):
     (tmp_path / "glossary.md").write_text("*[SHAP]: SHapley Additive exPlanations\n")
-    key = _conversions().key("a.md", "a/", "# A\n", [tmp_path], appended=["glossary.md"])
-    assert key is not None and key != _conversions().key("a.md", "a/", "# A\n", [tmp_path])
+    key = _conversions().key("a.md", "a/", "# A\n", _in(tmp_path, auto_append=["glossary.md"]))
+    assert key is not None and key != _conversions().key("a.md", "a/", "# A\n", _in(tmp_path))
     (tmp_path / "glossary.md").write_text("*[SHAP]: Shapley values\n")
-    assert key != _conversions().key("a.md", "a/", "# A\n", [tmp_path], appended=["glossary.md"])
+    assert key != _conversions().key("a.md", "a/", "# A\n", _in(tmp_path, auto_append=["glossary.md"]))
 
 
 def test_a_conversion_whose_table_of_contents_is_not_one_is_dropped(tmp_path):
@@ -185,7 +190,7 @@ def test_an_excerpt_is_kept_by_its_snippets_bytes_and_says_its_warnings_again(tm
         return "<p>" + (tmp_path / "snip.txt").read_text() + "</p><!-- more --><p>rest</p>"
 
     def excerpt(store):
-        return ExcerptMemo(store, "site", "<!-- more -->", [tmp_path]).convert(convert, Md(), page, "blog/", "p/")
+        return ExcerptMemo(store, "site", "<!-- more -->", _in(tmp_path)).convert(convert, Md(), page, "blog/", "p/")
 
     page, store = '--8<-- "snip.txt"\n\n<!-- more -->\n', memo.Memo(tmp_path / "e.json", "code")
     with caplog.at_level(logging.INFO):
@@ -195,6 +200,39 @@ def test_an_excerpt_is_kept_by_its_snippets_bytes_and_says_its_warnings_again(tm
     assert [r.getMessage() for r in caplog.records] == ["a link to nowhere"] * 2  # converted, then reused
     (tmp_path / "snip.txt").write_text("second\n")
     assert excerpt(store).startswith("<p>second") and len(made) == 2
-    unkept = ExcerptMemo(store, None, "<!-- more -->", [tmp_path])  # a configuration that cannot be told
+    unkept = ExcerptMemo(store, None, "<!-- more -->", _in(tmp_path))  # a configuration that cannot be told
     unkept.convert(convert, Md(), page, "blog/", "p/")
     assert len(made) == 3
+
+
+def test_the_files_followed_are_the_ones_pymdownx_snippets_reads(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir(), second.mkdir()
+    (second / "x.md").write_text("x\n")
+    both = snippets.Includes({"base_path": [str(first), str(second)]})
+    assert both('--8<-- "x.md"\n') == [second / "x.md"]
+    (first / "x.md").mkdir()  # the extension now takes a/x.md, which is no file to read
+    assert both('--8<-- "x.md"\n') is None
+    assert both('--8<-- " \tx.md "\n') is None  # the path is stripped, as the extension strips it
+    (tmp_path / "outside.md").write_text("o\n")
+    assert both('--8<-- "../outside.md"\n') is None  # restrict_base_path: under no base path
+    (second / "f\x0cg.md").write_text("f\n")  # a form feed splits no line for Python-Markdown
+    assert both('--8<-- "f\x0cg.md"\n') == [second / "f\x0cg.md"]
+    (second / "bom.md").write_text('\ufeff--8<-- "x.md"\n', encoding="utf-8")
+    assert both('--8<-- "bom.md"\n') == [second / "bom.md"]  # read as utf-8, the mark hides the line from it too
+    sig = snippets.Includes({"base_path": [str(second)], "encoding": "utf-8-sig"})
+    assert sig('--8<-- "bom.md"\n') is None  # read as utf-8-sig: a nested snippet, not followed
+    (second / "wide.md").write_text('--8<-- "x.md"\n', encoding="utf-16")
+    assert snippets.Includes({"base_path": [str(second)], "encoding": "utf-16"})('--8<-- "wide.md"\n') is None
+
+
+def test_a_verbose_build_keeps_the_debug_lines_it_makes(monkeypatch):
+    import logging
+
+    from explaining_machines.pages.conversions import said
+
+    pages = logging.getLogger("mkdocs.structure.pages")
+    monkeypatch.setattr(pages, "level", logging.DEBUG)  # as `mkdocs build -v` lets them through
+    with said() as kept:
+        pages.debug("a link to an excluded page")
+    assert kept == [("mkdocs.structure.pages", logging.DEBUG, "a link to an excluded page")]

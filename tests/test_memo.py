@@ -97,3 +97,19 @@ def test_the_code_of_a_memo_names_the_python_that_ran_it(monkeypatch):
     here = memo.code_digest([memo])
     monkeypatch.setattr(sys, "version", sys.version + " (another build)")  # its html.parser may differ
     assert memo.code_digest([memo]) != here
+
+
+def test_a_modules_code_is_the_code_that_runs_not_the_file_as_edited_since(tmp_path, monkeypatch):
+    import importlib
+    import sys
+
+    (tmp_path / "edited_module.py").write_text("X = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = importlib.import_module("edited_module")
+    running = memo.code_digest([module])
+    as_file = memo.code_digest([tmp_path / "edited_module.py"])
+    (tmp_path / "edited_module.py").write_text("X = 2\n")  # as an author edits it under `mkdocs serve`
+    assert memo.code_digest([module]) == running  # this process still runs X = 1: its results are X = 1's
+    assert memo.code_digest([tmp_path / "edited_module.py"]) != as_file  # a file is read as it is now
+    monkeypatch.delitem(sys.modules, "edited_module")
+    assert memo.code_digest([importlib.import_module("edited_module")]) != running  # as the next process imports it

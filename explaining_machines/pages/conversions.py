@@ -28,12 +28,13 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import hashlib
+import importlib.metadata
 import logging
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from explaining_machines import memo
@@ -110,13 +111,13 @@ def describe(extensions: Sequence[Any], configs: Mapping[str, Any], *rest: Any) 
             described.append(extension)
             continue
         cls = type(extension)
-        path = getattr(sys.modules.get(cls.__module__), "__file__", None)
-        if not cls.__module__.startswith(_OWN) or path is None:
+        module = sys.modules.get(cls.__module__)
+        if not cls.__module__.startswith(_OWN) or getattr(module, "__file__", None) is None:
             return None
         settings = repr(sorted(extension.getConfigs().items()))
         if _UNSTABLE in settings:
             return None
-        source = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        source = memo.module_digest(module)  # the code that runs, as `memo.code_digest` reads it
         described.append([cls.__module__, cls.__qualname__, source, settings])
     settings = repr(configs) + repr(rest)
     return None if _UNSTABLE in settings else [described, settings]
@@ -133,22 +134,19 @@ def _pure(name: str) -> bool:
     )
 
 
-def snippet_settings(configs: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """pymdownx.snippets' base paths and the files it adds to every page (``auto_append``),
-    from the Markdown extensions' settings."""
-    settings = configs.get("pymdownx.snippets", {})
-    paths, appended = settings.get("base_path", ["."]), settings.get("auto_append", [])
-    return ((paths,) if isinstance(paths, str) else tuple(paths)), (
-        (appended,) if isinstance(appended, str) else tuple(appended)
-    )
+def includes(extensions: Sequence[Any], configs: Mapping[str, Any]) -> snippets.Includes | None:
+    """What the site's pymdownx.snippets includes in a page; None when the site has none."""
+    return snippets.Includes(configs.get("pymdownx.snippets", {})) if "pymdownx.snippets" in extensions else None
 
 
-def included(markdown: str, snippet_paths: Sequence[str | Path], appended: Sequence[str] = ()) -> list | None:
-    """The files `markdown`'s snippets include, with `appended` (every page's), as (path, digest)
-    pairs; None when what they include cannot be told from here (`snippets.included`)."""
-    text = markdown + "".join(f'\n--8<-- "{name}"\n' for name in appended)
-    found = snippets.included(text, snippet_paths) if "8<-" in text else []
-    return None if found is None else [[str(path), hashlib.sha256(path.read_bytes()).hexdigest()] for path in found]
+def included(markdown: str, includes: snippets.Includes | None) -> list | None:
+    """The files `markdown`'s snippets include (`snippets.Includes`; None: the site has no
+    snippets), as (path, digest) pairs; None when what they include cannot be told."""
+    found = includes(markdown) if includes is not None else []
+    try:
+        return None if found is None else [[str(path), hashlib.sha256(path.read_bytes()).hexdigest()] for path in found]
+    except OSError:  # gone since: the conversion will say so
+        return None
 
 
 def verbosity() -> list[int]:
@@ -160,8 +158,19 @@ def verbosity() -> list[int]:
 
 def code(own: Sequence[Any]) -> str:
     """The code digest of a conversions memo: this module, `own` (the project's modules in
-    the pipeline) and the converting libraries."""
-    return memo.code_digest((sys.modules[__name__], *own), LIBRARIES)
+    the pipeline) and the converting libraries, with those that add to Pygments."""
+    return memo.code_digest((sys.modules[__name__], *own), LIBRARIES + _pygments_plugins())
+
+
+@functools.cache  # once per process, as `memo.code_digest` reads the code that runs
+def _pygments_plugins() -> tuple[str, ...]:
+    """The distributions that add lexers, formatters, styles or filters to Pygments (its
+    entry points, such as ipython_pygments_lexers): they shape highlighted code too."""
+    groups = ("pygments.lexers", "pygments.formatters", "pygments.styles", "pygments.filters")
+    found = {
+        point.dist.name for group in groups for point in importlib.metadata.entry_points(group=group) if point.dist
+    }
+    return tuple(sorted(found))
 
 
 class Conversions:
@@ -177,15 +186,13 @@ class Conversions:
         Markdown and validation configuration (`describe`'s; None keeps nothing)."""
         self._site = memo.digest(sorted(site), configuration) if configuration is not None else None
 
-    def key(
-        self, src_uri: str, url: str, markdown: str, snippet_paths: Sequence[str | Path], appended: Sequence[str] = ()
-    ) -> str | None:
+    def key(self, src_uri: str, url: str, markdown: str, includes: snippets.Includes | None) -> str | None:
         """The key of a page's conversion; None when it cannot be kept (its snippets include
         something that cannot be followed from here, or the configuration cannot be told).
-        `appended`: the files pymdownx.snippets adds to every page (its ``auto_append``)."""
+        `includes`: what the site's pymdownx.snippets includes (None when it has none)."""
         if self._site is None:
             return None
-        files = included(markdown, snippet_paths, appended)
+        files = included(markdown, includes)
         return self.store.key(self._site, src_uri, url, markdown, files) if files is not None else None
 
     def get(self, key: str | None) -> Conversion | None:
@@ -264,8 +271,9 @@ def anchors(toc: Any) -> Iterator[tuple[str, str]]:
 
 @contextlib.contextmanager
 def said() -> Iterator[list[tuple[str, int, str]]]:
-    """What is logged at info level or above while the block runs, by the engine (whose
-    loggers, under ``mkdocs``, do not propagate to the root) and by extensions."""
+    """What is logged while the block runs (at the levels the loggers let through, which a
+    conversion's key holds: `verbosity`), by the engine (whose loggers, under ``mkdocs``,
+    do not propagate to the root) and by extensions."""
     kept: list[tuple[str, int, str]] = []
     seen: set[logging.LogRecord] = set()  # the records themselves: an id may be reused once one is freed
 
@@ -278,7 +286,7 @@ def said() -> Iterator[list[tuple[str, int, str]]]:
             if not _handled(record.name, self) and logging.lastResort and record.levelno >= logging.lastResort.level:
                 logging.lastResort.handle(record)  # as it would be without this handler, and as when it is said again
 
-    handler = Keep(logging.INFO)
+    handler = Keep(logging.NOTSET)
     loggers = [logging.getLogger(name) for name in ("mkdocs", "")]  # MkDocs' own loggers do not propagate to the root
     for logger in loggers:
         logger.addHandler(handler)

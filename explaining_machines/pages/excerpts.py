@@ -36,13 +36,14 @@ class ExcerptMemo:
     whether there is any (the view's "Continue reading" link): so does the memo.
     """
 
-    def __init__(self, store: memo.Memo, site: str | None, separator: str, snippet_paths=(".",), appended=()) -> None:
+    def __init__(self, store: memo.Memo, site: str | None, separator: str, includes=None) -> None:
         """`site`: `site_digest`'s, or None when the configuration cannot be told (nothing is
-        kept); `snippet_paths`, `appended`: pymdownx.snippets' base paths and ``auto_append``."""
+        kept); `includes`: what the site's pymdownx.snippets includes (`snippets.Includes`;
+        None when it has none)."""
         self.store = store
         self.site = site
         self.separator = separator
-        self.snippets = (tuple(snippet_paths), tuple(appended))
+        self.includes = includes
         self._included: dict[str, list | None] = {}  # by Markdown: a post is shown on several views
 
     def convert(self, convert: Callable[[str], str], md: Any, markdown: str, view_url: str, post_url: str) -> str:
@@ -50,7 +51,7 @@ class ExcerptMemo:
         from the memo when these inputs were converted before; ``md.toc_tokens`` is set either way.
         What follows the separator is replaced by a mark of its presence, which is all Material reads."""
         if markdown not in self._included:
-            self._included[markdown] = conversions.included(markdown, *self.snippets)
+            self._included[markdown] = conversions.included(markdown, self.includes)
         files = self._included[markdown]
         if self.site is None or files is None:
             return convert(markdown)

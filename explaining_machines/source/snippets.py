@@ -6,14 +6,22 @@ section is missing, pymdownx.snippets (10.x, with ``check_paths``) raises
 traceback that names neither the page's line nor the sections the file has; without
 ``check_paths`` the snippet is silently empty. This reads the page's snippet lines as the
 extension does (the single-line form; ``;--8<--`` escapes) and checks each against the
-same base paths. Imports nothing from MkDocs.
+same base paths.
+
+`Includes` tells which files a page's snippets include, so that a conversion kept between
+builds is kept by their bytes (`explaining_machines.pages.conversions`); that must be
+exactly what the extension reads, so it asks the extension's own code. Imports nothing
+from MkDocs.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 from explaining_machines.errors import LocatedError, did_you_mean
 
@@ -55,27 +63,51 @@ def check(markdown: str, first_line: int, base_paths: Sequence[str | Path]) -> N
                                            f"(sections: {', '.join(sections) or 'none'})")  # fmt: skip
 
 
-_BLOCK = re.compile(r"^[ \t]*-{1,}8<-{1,}[ \t]*\r?$", re.MULTILINE)  # the block form: files listed between two markers
-# Any snippet line, escaped or not, of either form (a section marker, ``--8<-- [start:x]``, is not one).
-_ANY = re.compile(r"""^[ \t]*;*-{1,}8<-{1,}(?:[ \t]+["']|[ \t]*\r?$)""", re.MULTILINE)
+class Includes:
+    """What pymdownx.snippets would include in a page, found by its own code.
 
+    A page's conversion may be kept between builds only by the bytes of the files it
+    includes, so this must find exactly the files the extension reads: it asks the
+    extension's own preprocessor (set up with the site's settings) to parse each snippet
+    line, to resolve its path against the base paths (``restrict_base_path`` included) and
+    to read the file in the configured encoding.
+    """
 
-def included(markdown: str, base_paths: Sequence[str | Path]) -> list[Path] | None:
-    """The files `markdown`'s snippet lines include, as pymdownx.snippets finds them; None
-    when what it includes cannot be told from here: the block form, a URL, a file that is
-    missing or that includes snippets itself (in either form)."""
-    if _BLOCK.search(markdown):
-        return None
-    files = []
-    for text in markdown.splitlines():
-        found = _LINE.match(text)
-        if found is None or found["escape"]:
-            continue
-        if "://" in found["target"]:
-            return None
-        path = _TARGET.match(found["target"])["path"]
-        file = _file(path, base_paths)
-        if file is None or _ANY.search(file.read_text(encoding="utf-8", errors="replace")):
-            return None  # a nested snippet, in either form: not followed here
-        files.append(file)
-    return files
+    def __init__(self, settings: Mapping[str, Any]) -> None:
+        """`settings`: the extension's settings, as in ``markdown_extensions``."""
+        from pymdownx.snippets import SnippetExtension, SnippetPreprocessor
+
+        config = SnippetExtension(**settings).getConfigs()
+        self._reader = SnippetPreprocessor(config, SimpleNamespace(tab_length=4))
+        self.appended: tuple[str, ...] = tuple(config.get("auto_append") or ())
+
+    def __call__(self, markdown: str) -> list[Path] | None:
+        """The files `markdown`'s snippets and the ``auto_append`` ones include; None when what
+        they include cannot be told from here: the block form in the page, a URL, a file that
+        is missing, not a file, unreadable, or that includes snippets itself (in either form)."""
+        reader, files = self._reader, []
+        reader.bases = None  # the base paths that exist, found again as the extension does on each run
+        paths = list(self.appended)
+        if "8<-" in markdown:
+            for line in markdown.split("\n"):  # Python-Markdown's lines
+                found = reader.RE_ALL_SNIPPETS.match(line)
+                if found is None or found["escape"]:
+                    continue
+                if found["block_marker"]:
+                    return None
+                paths.append(found["snippet"][1:-1].strip())
+        for path in paths:
+            target = reader.parse_snippet_target(path)
+            if target is None or target["path"].lower().startswith(("https://", "http://")):
+                return None
+            file = reader.get_snippet_path(target["path"])
+            if file is None or not os.path.isfile(file):
+                return None
+            try:
+                lines = reader.read_lines(file)
+            except (OSError, UnicodeError):
+                return None
+            if any(map(reader.RE_ALL_SNIPPETS.match, lines)):
+                return None  # a nested snippet: not followed here
+            files.append(Path(file))
+        return files
