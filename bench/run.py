@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import re
 import resource
 import shutil
@@ -47,7 +48,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TEST = ROOT.parent / "shared" / "data" / "mnist"
 RUNS = 3  # warm and floor builds are timed this many times each, in pairs; the median pair counts
-SERVE_RUNS = 3
+SERVE_RUNS = 5
+# mkdocs serve notices a saved file by polling every 0.5 s (watchdog's PollingObserver): an edit
+# waits 0 to 0.5 s to be seen. Each edit is saved after a random part of that interval, so that
+# edits do not fall into step with the polling (a loop whose period is a multiple of 0.5 s
+# would see every edit at the same point of it, a systematic error in the comparison).
+POLL_SECONDS = 0.5
 WALL: list[float] = []  # the wall seconds of every build, in order
 
 
@@ -192,8 +198,9 @@ def fetch(url: str) -> str | None:
 def serve_seconds(site: Path, post: str, url_path: str) -> list[float]:
     """Seconds from saving an edit of `post`'s prose to ``mkdocs serve`` serving the page rebuilt.
 
-    The edit changes one word of the post's first paragraph; the page is polled every 10 ms
-    until the new word is in it. The edit is undone afterwards.
+    The edit changes one word of the post's first paragraph, saved at a random point of the
+    server's polling interval (`POLL_SECONDS`); the page is polled every 10 ms until the new
+    word is in it. The edit is undone afterwards.
     """
     port = free_port()
     env = build_env()
@@ -205,7 +212,7 @@ def serve_seconds(site: Path, post: str, url_path: str) -> list[float]:
     found = re.search(r"^site_url:\s*(\S+)", (site / "mkdocs.yml").read_text(), re.MULTILINE)
     base = urllib.parse.urlsplit(found[1]).path if found else "/"
     url = f"http://127.0.0.1:{port}{base.rstrip('/')}/{url_path}"
-    times = []
+    times, phase = [], random.Random(port)
     try:
         deadline = time.monotonic() + 600
         while fetch(url) is None:
@@ -216,6 +223,7 @@ def serve_seconds(site: Path, post: str, url_path: str) -> list[float]:
         for run in range(SERVE_RUNS):
             word = f"benchword{run}x{os.getpid()}"
             edited = re.sub(r"(\n\n)([A-Z][a-z]+)", rf"\1{word} \2", original, count=1)
+            time.sleep(phase.uniform(0, POLL_SECONDS))
             saved = time.monotonic()
             path.write_text(edited)
             while word not in (fetch(url) or ""):

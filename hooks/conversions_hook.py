@@ -13,14 +13,17 @@ Events:
   extensions) starts the build's conversions with the site's files and URLs and the
   Markdown and validation settings, and has Material's search index look each page's
   entries up first (`Indexed`).
+* ``on_env`` gives the theme's Jinja environment a cache of compiled templates
+  (`explaining_machines.pages.templates`, in the cache folder's ``templates/``): MkDocs
+  makes a new environment for every build, whose templates Jinja would compile again.
 * ``on_pre_page`` (last, after mkdocs-jupyter has given its notebooks their own renderer)
   gives every page that MkDocs' own ``Page.render`` converts a renderer that looks the
   conversion up first, by the page's final Markdown and the rest (`Conversions.key`).
 * ``on_post_build`` saves both memos and says how many pages were reused;
   ``on_build_error`` saves neither.
 
-What is left of a build is MkDocs' own: reading every page, the templates, writing
-every file, and the blog's views (`bench/README.md` has the numbers).
+What is left of a build is MkDocs' own: reading every page, rendering the templates,
+writing every file, and the blog's views (`bench/README.md` has the numbers).
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from mkdocs.structure.toc import get_toc
 
 from explaining_machines import memo
 from explaining_machines.mathml import output, render, tex
-from explaining_machines.pages import conversions
+from explaining_machines.pages import conversions, templates
 from explaining_machines.pages.conversions import Conversion, Conversions, Indexed, anchors
 from explaining_machines.source import mdscan, snippets
 
@@ -91,6 +94,11 @@ def _index(index, page: Page) -> None:
         indexed.put(key, index.entries[before:])
     else:
         index.entries.extend(found)
+
+
+def on_env(env, config: MkDocsConfig, files: Files):
+    env.bytecode_cache = templates.Templates(config.extra["project"].cache_path / "templates", env)
+    return env
 
 
 @event_priority(-100)  # after mkdocs-jupyter, whose notebooks keep the renderer it gives them
