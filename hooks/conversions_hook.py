@@ -44,7 +44,7 @@ from explaining_machines.pages.conversions import Conversion, Conversions, Index
 from explaining_machines.source import mdscan, snippets
 
 log = get_plugin_logger("conversions")
-_state: dict = {"conversions": None, "indexed": None, "includes": None}
+_state: dict = {"conversions": None, "indexed": None, "includes": None, "templates": None}
 
 
 def on_config(config: MkDocsConfig) -> None:
@@ -97,7 +97,7 @@ def _index(index, page: Page) -> None:
 
 
 def on_env(env, config: MkDocsConfig, files: Files):
-    env.bytecode_cache = templates.Templates(config.extra["project"].cache_path / "templates", env)
+    env.bytecode_cache = _state["templates"] = templates.Templates(config.extra["project"].cache_path / "templates")
     return env
 
 
@@ -148,8 +148,10 @@ def on_post_build(config: MkDocsConfig) -> None:
                 store.save()
         except OSError as error:  # the next build converts these pages again; the site is right
             log.info("%s: not saved (%s)", store.path, error.strerror or error)
-    log.info("%d pages converted, %d reused from the last build; %d pages' search entries reused",
-             kept.converted, kept.reused, indexed.reused if indexed is not None else 0)  # fmt: skip
+    compiled: templates.Templates | None = _state["templates"]
+    log.info("%d pages converted, %d reused from the last build; %d pages' search entries reused; "
+             "%d templates compiled, %d reused", kept.converted, kept.reused, indexed.reused if indexed else 0,
+             compiled.compiled if compiled else 0, compiled.loaded if compiled else 0)  # fmt: skip
 
 
 def on_build_error(error: Exception, **_) -> None:

@@ -14,10 +14,15 @@ def _fresh_process(monkeypatch):
     monkeypatch.setattr(templates, "_COMPILED", {})
 
 
-def _render(theme, cache, **settings) -> tuple[str, Templates]:
-    """Render page.html of `theme` as a new build does: a new environment, the cache given to it."""
+def _render(theme, cache, filters=None, policies=None, **settings) -> tuple[str, Templates]:
+    """Render page.html of `theme` as a new build does: a new environment, the cache given to
+    it, then what plugins add (`filters`, `policies`)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(theme)), **settings)
-    env.bytecode_cache = kept = Templates(cache, env)
+    env.bytecode_cache = kept = Templates(cache)
+    if "jinja2.ext.i18n" in settings.get("extensions", ()):
+        env.install_null_translations()  # as MkDocs does
+    env.filters.update(filters or {})
+    env.policies.update(policies or {})
     return env.get_template("page.html").render(title="T"), kept
 
 
@@ -59,7 +64,7 @@ def test_a_damaged_file_is_compiled_again_never_loaded(tmp_path):
 def test_code_compiled_under_other_settings_is_never_loaded(tmp_path):
     theme, cache = tmp_path / "theme", tmp_path / "cache"
     theme.mkdir()
-    (theme / "page.html").write_text("{% if true %}\n<p>{{ title|shout }}</p>\n{% endif %}\n")
+    (theme / "page.html").write_text("{% if true %}\n<p>{{ title|lower }}</p>\n{% endif %}\n")
     plain = jinja2.Environment()
     assert compiler(plain) == compiler(jinja2.Environment())
     assert compiler(plain) != compiler(jinja2.Environment(trim_blocks=True))
@@ -70,10 +75,33 @@ def test_code_compiled_under_other_settings_is_never_loaded(tmp_path):
     _render(theme, cache, trim_blocks=False)
     _next_process()
     html, kept = _render(theme, cache, trim_blocks=True)
-    assert (html, kept.compiled) == ("<p>T!</p>\n", 1)  # not the other settings' newlines
+    assert (html, kept.compiled) == ("<p>t</p>\n", 1)  # not the other settings' newlines
     assert len([path for path in cache.iterdir() if path.is_dir()]) == 1  # the other compiler's folder is gone
 
 
-@pytest.fixture(autouse=True)
-def _shout(monkeypatch):
-    monkeypatch.setitem(jinja2.defaults.DEFAULT_FILTERS, "shout", lambda text: f"{text}!")
+def test_a_plugins_filter_jinja_would_call_while_compiling_is_called_on_every_build(tmp_path):
+    theme, cache = tmp_path / "theme", tmp_path / "cache"
+    theme.mkdir()
+    (theme / "page.html").write_text('<p>{{ "site_name" | setting }}</p>')  # constant arguments: Jinja folds it
+    config = {"site_name": "Test"}
+    setting = {"setting": lambda key: config[key]}  # a hook's filter, reading the configuration
+    assert _render(theme, cache, setting)[0] == "<p>Test</p>"
+    config["site_name"] = "Renamed"
+    html, kept = _render(theme, cache, setting)  # a serve rebuild after mkdocs.yml changed
+    assert (html, kept.loaded) == ("<p>Renamed</p>", 0)
+    _next_process()
+    assert _render(theme, cache, setting)[0] == "<p>Renamed</p>"
+    (theme / "page.html").write_text("<p>{{ title | upper }}</p>")  # Jinja's own filters only: kept
+    _render(theme, cache, setting)
+    assert _render(theme, cache, setting)[1].loaded == 1
+
+
+def test_a_policy_read_while_parsing_is_part_of_the_compilers_name(tmp_path):
+    theme, cache = tmp_path / "theme", tmp_path / "cache"
+    theme.mkdir()
+    (theme / "page.html").write_text("[{% trans %}\n  hello\n    world\n{% endtrans %}]")
+    i18n = {"extensions": ["jinja2.ext.i18n"]}
+    untrimmed = _render(theme, cache, policies={"ext.i18n.trimmed": False}, **i18n)[0]
+    _next_process()
+    trimmed, kept = _render(theme, cache, policies={"ext.i18n.trimmed": True}, **i18n)
+    assert untrimmed == "[\n  hello\n    world\n]" and (trimmed, kept.loaded) == ("[hello world]", 0)

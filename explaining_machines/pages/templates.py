@@ -11,9 +11,14 @@ one process and as files for the next process, and adds what Jinja's own file ca
 * each file carries a digest of its bytes, checked before Jinja reads it: Jinja would
   unmarshal a damaged file into other code, and a page would be rendered by it;
 * the files live in a folder named by everything the compiled code depends on besides the
-  source: Jinja's version, Python's, the environment's syntax settings, its extensions, its
-  code generator, and how each filter and test is called (Jinja compiles a call to a filter
-  that takes the context differently). Code compiled under other settings is never loaded.
+  source: Jinja's, MarkupSafe's and Python's versions, the environment's settings and
+  policies, its extensions, its code generator, and how each filter and test is called
+  (Jinja compiles a call to a filter that takes the context differently). Code compiled
+  under other settings is never loaded;
+* Jinja calls filters and tests on constant arguments while compiling and bakes their
+  results into the code (``{{ "site_name" | setting }}``): a template that names a filter
+  or test whose result the folder's name cannot vouch for (a plugin's or a hook's, which
+  may read the configuration) is compiled every time, as without the cache.
 
 A file that cannot be read or written costs a compilation, never a wrong page. Imports
 nothing from MkDocs.
@@ -23,10 +28,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.metadata
+import re
 import shutil
 import sys
 from pathlib import Path
-from types import CodeType
+from types import CodeType, ModuleType
 from typing import Any
 
 import jinja2
@@ -35,13 +42,13 @@ from jinja2.bccache import Bucket
 from explaining_machines import memo
 from explaining_machines.files import write_bytes_atomic
 
-_SETTINGS = ("block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
-             "comment_start_string", "comment_end_string", "line_statement_prefix", "line_comment_prefix",
-             "trim_blocks", "lstrip_blocks", "newline_sequence", "keep_trailing_newline", "optimized",
-             "is_async")  # fmt: skip
 _DIGEST = 32  # bytes of blake2b before each file's payload
 # The code this process compiled or loaded, by folder, bucket key and source checksum.
 _COMPILED: dict[tuple[Path, str, str], CodeType] = {}
+# Where the functions come from whose results Jinja may fold into compiled code and whose
+# code the folder's name covers (Jinja's version, MarkupSafe's, Python's).
+_KEYED = ("jinja2", "markupsafe", "builtins", "_operator", "operator")
+_PLAIN = (str, int, float, bool, tuple, type(None))
 
 
 def _named(value: Any) -> str:
@@ -51,39 +58,91 @@ def _named(value: Any) -> str:
     return repr(value)
 
 
+def _context(function: Any) -> bool:
+    """Whether Jinja passes `function` the render context: then it never calls it while compiling."""
+    return getattr(getattr(function, "jinja_pass_arg", None), "name", None) == "context"
+
+
+def _keyed(function: Any) -> bool:
+    """Whether a filter or test that Jinja may call while compiling (on constant arguments,
+    baking the result into the code) is code the folder's name covers: Jinja's own,
+    MarkupSafe's or Python's, with no state of its own (a closure, a bound object)."""
+    module = (getattr(function, "__module__", None) or "").split(".")[0]
+    bound = getattr(function, "__self__", None)
+    return (module in _KEYED and getattr(function, "__closure__", None) is None
+            and (bound is None or isinstance(bound, ModuleType)))  # fmt: skip
+
+
 def compiler(environment: jinja2.Environment) -> str:
-    """A digest of what `environment`'s compiled code depends on besides each template's source."""
+    """A digest of what `environment`'s compiled code depends on besides each template's
+    source: Jinja's version, MarkupSafe's and Python's; the environment's own settings (its
+    syntax, and what extensions set on it, such as i18n's ``newstyle_gettext``) and policies
+    (``ext.i18n.trimmed`` is read while parsing); its extensions and code generator; how each
+    filter and test is called, and which ones are Jinja's own."""
     calls = {
-        kind: sorted((name, str(getattr(function, "jinja_pass_arg", None))) for name, function in table.items())
+        kind: sorted((name, str(getattr(function, "jinja_pass_arg", None)), _keyed(function))
+                     for name, function in table.items())
         for kind, table in (("filters", environment.filters), ("tests", environment.tests))
-    }
+    }  # fmt: skip
     return memo.digest(
-        jinja2.__version__, sys.implementation.name, sys.version,
-        {name: repr(getattr(environment, name)) for name in _SETTINGS},
+        jinja2.__version__, importlib.metadata.version("markupsafe"), sys.implementation.name, sys.version,
+        {name: repr(value) for name, value in vars(environment).items() if isinstance(value, _PLAIN)},
+        {name: _named(value) for name, value in environment.policies.items()},
         sorted(_named(type(extension)) for extension in environment.extensions.values()),
-        _named(environment.code_generator_class), _named(environment.autoescape),
-        _named(environment.finalize) if environment.finalize is not None else None, calls,
+        _named(environment.code_generator_class), _named(environment.autoescape), calls,
     )  # fmt: skip
 
 
+def _unkept(environment: jinja2.Environment) -> re.Pattern | None:
+    """The names of the filters and tests whose results Jinja may fold into compiled code
+    and that the folder's name cannot cover (a plugin's, a hook's: their results may depend
+    on the configuration, or their code change), as a pattern that finds them in a
+    template's source; a template that names one is compiled every time."""
+    names = {name for table in (environment.filters, environment.tests) for name, function in table.items()
+             if not _context(function) and not _keyed(function)}  # fmt: skip
+    return re.compile("|".join(rf"\b{re.escape(name)}\b" for name in sorted(names))) if names else None
+
+
 class Templates(jinja2.BytecodeCache):
-    """Compiled templates kept in `folder` (under a subfolder per `compiler`) and in memory."""
+    """Compiled templates kept in `folder` (under a subfolder per `compiler`) and in memory.
 
-    def __init__(self, folder: Path, environment: jinja2.Environment) -> None:
-        self.folder = folder / compiler(environment)
+    What the environment holds is read when each template is loaded, not when the cache is
+    made, so that the filters every plugin adds are counted. Nothing is kept while the
+    environment has a ``finalize`` or an ``autoescape`` function that Jinja calls while
+    compiling, nor for a template that names a filter or test `_unkept` lists."""
+
+    def __init__(self, folder: Path) -> None:
+        self.root = folder
         self.loaded = self.compiled = 0
-        if folder.is_dir() and not self.folder.is_dir():  # another compiler's code: never loaded again
-            for other in (path for path in folder.iterdir() if path.is_dir()):
-                shutil.rmtree(other, ignore_errors=True)
+        self._passed: set[int] = set()  # the buckets of templates compiled without the cache
 
-    def _file(self, bucket: Bucket) -> Path:
-        return self.folder / f"{bucket.key}.jinja"
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None, source: str) -> Bucket:
+        bucket = Bucket(environment, self.get_cache_key(name, filename), self.get_source_checksum(source))
+        unkept, finalize = _unkept(environment), environment.finalize
+        if (callable(environment.autoescape) or (finalize is not None and not _context(finalize))
+                or (unkept is not None and unkept.search(source))):  # fmt: skip
+            self._passed.add(id(bucket))
+            return bucket
+        bucket.folder = folder = self.root / compiler(environment)  # type: ignore[attr-defined]
+        if self.root.is_dir() and not folder.is_dir():  # another compiler's code: never loaded again
+            for other in (path for path in self.root.iterdir() if path.is_dir()):
+                shutil.rmtree(other, ignore_errors=True)
+        self.load_bytecode(bucket)
+        return bucket
+
+    def set_bucket(self, bucket: Bucket) -> None:
+        if id(bucket) in self._passed:
+            self._passed.discard(id(bucket))
+            self.compiled += 1
+            return
+        super().set_bucket(bucket)
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        code = _COMPILED.get((self.folder, bucket.key, bucket.checksum))
+        folder = bucket.folder  # type: ignore[attr-defined]
+        code = _COMPILED.get((folder, bucket.key, bucket.checksum))
         if code is None:
             try:
-                data = self._file(bucket).read_bytes()
+                data = (folder / f"{bucket.key}.jinja").read_bytes()
             except OSError:
                 return
             payload = data[_DIGEST:]
@@ -93,15 +152,17 @@ class Templates(jinja2.BytecodeCache):
             code = bucket.code
             if code is None:
                 return
-            _COMPILED[self.folder, bucket.key, bucket.checksum] = code
+            _COMPILED[folder, bucket.key, bucket.checksum] = code
         bucket.code = code
         self.loaded += 1
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         self.compiled += 1
+        folder = bucket.folder  # type: ignore[attr-defined]
         if bucket.code is None:
             return
-        _COMPILED[self.folder, bucket.key, bucket.checksum] = bucket.code
+        _COMPILED[folder, bucket.key, bucket.checksum] = bucket.code
         payload = bucket.bytecode_to_string()
         with contextlib.suppress(OSError):  # not written: the next process compiles it again
-            write_bytes_atomic(self._file(bucket), hashlib.blake2b(payload, digest_size=_DIGEST).digest() + payload)
+            data = hashlib.blake2b(payload, digest_size=_DIGEST).digest() + payload
+            write_bytes_atomic(folder / f"{bucket.key}.jinja", data)
