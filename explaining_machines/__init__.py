@@ -16,6 +16,6 @@ hooks in ``hooks/`` are the only code that knows the engine. Grouped by concern:
 At the top, the foundation every part uses: `settings` (the one schema of
 ``extra.project``), `arguments` (``"name" key=value`` with YAML flow values), `errors`
 (the located error, its converter, one did-you-mean) and `files` (atomic writes, file
-digests). The foundation imports nothing of the project; `figures` imports only it, and
+digests, installed versions). The foundation imports nothing of the project; `figures` imports only it, and
 `computed` imports `figures`, so the import graph has no cycle.
 """

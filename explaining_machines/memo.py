@@ -18,7 +18,6 @@ site. Imports nothing from MkDocs.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import sys
 from collections.abc import Iterable
@@ -26,7 +25,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from explaining_machines.files import write_bytes_atomic
+from explaining_machines.files import installed_version, write_bytes_atomic
 
 FORMAT = 2  # 2: a header line, then the entries
 # The entries this process last read or wrote, by file, with what the file system said of
@@ -80,7 +79,7 @@ def code_digest(modules: Iterable[ModuleType | Path], libraries: Iterable[str] =
             state.update(Path(module.__file__).name.encode() + b"\0" + bytes.fromhex(module_digest(module)))
     for name in libraries:
         if name not in _VERSIONS:
-            _VERSIONS[name] = importlib.metadata.version(name)
+            _VERSIONS[name] = installed_version(name)
         state.update(f"\0{name}=={_VERSIONS[name]}".encode())
     return state.hexdigest()
 

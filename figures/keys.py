@@ -26,7 +26,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from explaining_machines.files import sha256_file
+from explaining_machines.files import installed_version, sha256_file
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 PACKAGE = PACKAGE_ROOT.name
@@ -53,7 +53,7 @@ def library_versions() -> dict[str, str]:
     for name, *distributions in LIBRARIES:
         for dist in distributions:
             try:
-                versions[name] = metadata.version(dist)
+                versions[name] = installed_version(dist)
                 break
             except metadata.PackageNotFoundError:
                 continue

@@ -236,3 +236,19 @@ def test_a_verbose_build_keeps_the_debug_lines_it_makes(monkeypatch):
     with said() as kept:
         pages.debug("a link to an excluded page")
     assert kept == [("mkdocs.structure.pages", logging.DEBUG, "a link to an excluded page")]
+
+
+def test_the_forks_warnings_are_kept_and_its_levels_keyed(monkeypatch):
+    import logging
+
+    from explaining_machines.pages.conversions import said, verbosity
+
+    fork = logging.getLogger("properdocs")  # ProperDocs' modules log under their own name
+    monkeypatch.setattr(fork, "propagate", False)  # as ProperDocs sets its logger up
+    monkeypatch.setattr(fork, "handlers", [logging.NullHandler()])
+    with said() as kept:
+        logging.getLogger("properdocs.structure.pages").warning("a link to nowhere")
+    assert kept == [("properdocs.structure.pages", logging.WARNING, "a link to nowhere")]
+    before = verbosity()
+    monkeypatch.setattr(fork, "level", logging.ERROR)  # `properdocs build -q`
+    assert verbosity() != before

@@ -110,3 +110,17 @@ def test_verifying_a_cached_entry_reads_its_files_once_over_two_builds(tmp_path,
         None,
         "model.keras does not match its recorded checksum (corrupt or truncated)",
     )
+
+
+def test_the_installed_versions_are_those_importlib_metadata_reads():
+    import importlib.metadata
+
+    from explaining_machines.files import installed_version
+
+    names = sorted({dist.metadata["Name"] for dist in importlib.metadata.distributions()})
+    assert len(names) > 50  # the whole environment, libraries keyed by figures and memos among them
+    assert {name: installed_version(name) for name in names} == {
+        name: importlib.metadata.version(name) for name in names
+    }
+    with pytest.raises(importlib.metadata.PackageNotFoundError):
+        installed_version("no-such-distribution-here")

@@ -35,6 +35,7 @@ import logging
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from explaining_machines import memo
@@ -43,6 +44,9 @@ from explaining_machines.source import snippets
 # The libraries whose code converts a page: Python-Markdown, its extensions, the highlighter,
 # MkDocs' own tree processors, and what the project's MathML extension calls.
 LIBRARIES = ("markdown", "pymdown-extensions", "pygments", "mkdocs", "mkdocs-material", "latex2mathml")
+# The engines whose loggers a conversion writes to: MkDocs', and ProperDocs' (its fork, whose
+# modules log under its own name and whose version, when it is installed, is in the code).
+ENGINES = ("mkdocs", "properdocs")
 _OWN = "explaining_machines."  # the project's own extensions: their modules are in the memo's code
 _BUILT_IN = {"abbr", "admonition", "attr_list", "codehilite", "def_list", "extra", "fenced_code", "footnotes",
              "legacy_attrs", "legacy_em", "md_in_html", "meta", "nl2br", "sane_lists", "smarty", "tables",
@@ -153,23 +157,43 @@ def verbosity() -> list[int]:
     """The levels at which the loggers that a conversion may write to let records through:
     what `said` can keep depends on them (``mkdocs build -q`` makes no warnings at all, a
     debug run lists no anchors), so they are part of what a conversion is kept by."""
-    return [logging.getLogger(name).getEffectiveLevel() for name in ("mkdocs.structure.pages", "mkdocs", "")]
+    names = [f"{engine}{part}" for engine in ENGINES for part in (".structure.pages", "")]
+    return [logging.getLogger(name).getEffectiveLevel() for name in (*names, "")]
 
 
 def code(own: Sequence[Any]) -> str:
     """The code digest of a conversions memo: this module, `own` (the project's modules in
     the pipeline) and the converting libraries, with those that add to Pygments."""
-    return memo.code_digest((sys.modules[__name__], *own), LIBRARIES + _pygments_plugins())
+    return memo.code_digest((sys.modules[__name__], *own), LIBRARIES + _pygments_plugins() + _installed(ENGINES[1:]))
 
 
 @functools.cache  # once per process, as `memo.code_digest` reads the code that runs
+def _installed(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Those of the distributions `names` that are installed."""
+    found = []
+    for name in names:
+        try:
+            importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        found.append(name)
+    return tuple(found)
+
+
+@functools.cache
 def _pygments_plugins() -> tuple[str, ...]:
-    """The distributions that add lexers, formatters, styles or filters to Pygments (its
-    entry points, such as ipython_pygments_lexers): they shape highlighted code too."""
-    groups = ("pygments.lexers", "pygments.formatters", "pygments.styles", "pygments.filters")
-    found = {
-        point.dist.name for group in groups for point in importlib.metadata.entry_points(group=group) if point.dist
-    }
+    """The distributions that add lexers, formatters, styles or filters to Pygments (entry
+    points in a ``pygments.*`` group, such as ipython_pygments_lexers'): they shape highlighted
+    code too. Read from the installed metadata's ``entry_points.txt`` files directly, which
+    costs a few milliseconds where `importlib.metadata.entry_points` costs thirty."""
+    found = set()
+    for folder in map(Path, sys.path):
+        for points in (*folder.glob("*.dist-info/entry_points.txt"), *folder.glob("*.egg-info/entry_points.txt")):
+            try:
+                if "[pygments." in points.read_text(encoding="utf-8", errors="replace"):
+                    found.add(points.parent.name.split("-")[0])
+            except OSError:
+                continue
     return tuple(sorted(found))
 
 
@@ -272,8 +296,8 @@ def anchors(toc: Any) -> Iterator[tuple[str, str]]:
 @contextlib.contextmanager
 def said() -> Iterator[list[tuple[str, int, str]]]:
     """What is logged while the block runs (at the levels the loggers let through, which a
-    conversion's key holds: `verbosity`), by the engine (whose loggers, under ``mkdocs``,
-    do not propagate to the root) and by extensions."""
+    conversion's key holds: `verbosity`), by the engine (whose loggers, under ``mkdocs`` or
+    ``properdocs``, do not propagate to the root) and by extensions."""
     kept: list[tuple[str, int, str]] = []
     seen: set[logging.LogRecord] = set()  # the records themselves: an id may be reused once one is freed
 
@@ -287,7 +311,7 @@ def said() -> Iterator[list[tuple[str, int, str]]]:
                 logging.lastResort.handle(record)  # as it would be without this handler, and as when it is said again
 
     handler = Keep(logging.NOTSET)
-    loggers = [logging.getLogger(name) for name in ("mkdocs", "")]  # MkDocs' own loggers do not propagate to the root
+    loggers = [logging.getLogger(name) for name in (*ENGINES, "")]  # the engine's own do not propagate to the root
     for logger in loggers:
         logger.addHandler(handler)
     try:

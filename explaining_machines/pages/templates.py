@@ -94,13 +94,17 @@ def compiler(environment: jinja2.Environment) -> str:
 
 
 def _unkept(environment: jinja2.Environment) -> re.Pattern | None:
-    """The names of the filters and tests whose results Jinja may fold into compiled code
-    and that the folder's name cannot cover (a plugin's, a hook's: their results may depend
-    on the configuration, or their code change), as a pattern that finds them in a
-    template's source; a template that names one is compiled every time."""
-    names = {name for table in (environment.filters, environment.tests) for name, function in table.items()
-             if not _context(function) and not _keyed(function)}  # fmt: skip
-    return re.compile("|".join(rf"\b{re.escape(name)}\b" for name in sorted(names))) if names else None
+    """The uses of the filters and tests whose results Jinja may fold into compiled code and
+    that the folder's name cannot cover (a plugin's, a hook's: their results may depend on
+    the configuration, or their code change), as a pattern that finds them in a template's
+    source (``| name``, ``{% filter name %}``, ``is [not] name``); a template that uses one is
+    compiled every time."""
+    unkept = {kind: sorted(re.escape(name) for name, function in table.items()
+                           if not _context(function) and not _keyed(function))
+              for kind, table in (("filters", environment.filters), ("tests", environment.tests))}  # fmt: skip
+    uses = [rf"(?:\|\s*|\bfilter\s+)(?:{'|'.join(unkept['filters'])})\b"] if unkept["filters"] else []
+    uses += [rf"\bis\s+(?:not\s+)?(?:{'|'.join(unkept['tests'])})\b"] if unkept["tests"] else []
+    return re.compile("|".join(uses)) if uses else None
 
 
 class Templates(jinja2.BytecodeCache):
@@ -115,15 +119,27 @@ class Templates(jinja2.BytecodeCache):
         self.root = folder
         self.loaded = self.compiled = 0
         self._passed: set[int] = set()  # the buckets of templates compiled without the cache
+        self._seen: tuple = ()  # what the environment held at the last load, and what it gave
+        self._made: tuple[Path, re.Pattern | None] = (folder, None)
+
+    def _compiler(self, environment: jinja2.Environment) -> tuple[Path, re.Pattern | None]:
+        """The folder of `environment`'s compiled code and `_unkept`'s pattern, worked out again
+        only when what the environment holds changed since the last template was loaded."""
+        held = (environment, dict(environment.filters), dict(environment.tests), dict(environment.policies),
+                {name: value for name, value in vars(environment).items() if isinstance(value, _PLAIN)},
+                environment.extensions.keys(), environment.code_generator_class, environment.autoescape)  # fmt: skip
+        if held != self._seen:
+            self._seen, self._made = held, (self.root / compiler(environment), _unkept(environment))
+        return self._made
 
     def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None, source: str) -> Bucket:
         bucket = Bucket(environment, self.get_cache_key(name, filename), self.get_source_checksum(source))
-        unkept, finalize = _unkept(environment), environment.finalize
+        (folder, unkept), finalize = self._compiler(environment), environment.finalize
         if (callable(environment.autoescape) or (finalize is not None and not _context(finalize))
                 or (unkept is not None and unkept.search(source))):  # fmt: skip
             self._passed.add(id(bucket))
             return bucket
-        bucket.folder = folder = self.root / compiler(environment)  # type: ignore[attr-defined]
+        bucket.folder = folder  # type: ignore[attr-defined]
         if self.root.is_dir() and not folder.is_dir():  # another compiler's code: never loaded again
             for other in (path for path in self.root.iterdir() if path.is_dir()):
                 shutil.rmtree(other, ignore_errors=True)
