@@ -4,8 +4,9 @@ and converted once (`explaining_machines.pages.excerpts`).
 Events:
 
 * ``on_config`` loads the excerpts converted by the last build (a memo in the cache folder).
-* ``on_files`` (last, after Material's blog has given every post its URL) notes the URL of
-  every page, on which the excerpts' links depend.
+* ``on_nav`` (last, once every plugin has added its files, Material's blog its posts' URLs
+  and every Markdown extension is there) notes the URL of every page, on which the
+  excerpts' links depend, and the Markdown settings that convert them.
 * ``on_page_context`` (before Material's blog renders a view's excerpts, priority -90)
   has the Markdown instance of each excerpt reset before each conversion. Material keeps
   one instance per excerpt for all views and never resets it, so the second view that
@@ -46,8 +47,8 @@ def on_config(config: MkDocsConfig) -> None:
         log.info("%s %s", store.path, problem)
 
 
-@event_priority(-100)
-def on_files(files: Files, config: MkDocsConfig) -> Files:
+@event_priority(-100)  # as conversions_hook: after every plugin's files and Markdown extensions
+def on_nav(nav, config: MkDocsConfig, files: Files):
     validation = {name: dict(levels) for name, levels in config.validation.items()}
     shaping = conversions.describe(
         config.markdown_extensions, config.mdx_configs, validation, config.site_url, config.use_directory_urls,
@@ -59,7 +60,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     separator = blog.config.post_excerpt_separator if blog is not None else "<!-- more -->"
     includes = conversions.includes(config.markdown_extensions, config.mdx_configs)
     _state["memo"] = excerpts.ExcerptMemo(_state["store"], site, separator, includes)
-    return files
+    return nav
 
 
 @event_priority(-90)

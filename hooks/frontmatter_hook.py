@@ -69,11 +69,9 @@ def _blog(config: MkDocsConfig) -> tuple[str | None, set[str] | None]:
 @event_priority(100)  # before any hook changes the page's lines
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **_) -> str:
     options = config.mdx_configs.get("pymdownx.snippets")
-    if options is not None and "--8<--" in markdown:
-        base = options.get("base_path", ["."])
+    if options is not None and "8<-" in markdown:
         try:
-            snippets.check(markdown, frontmatter.body_first_line(page.file.content_string),
-                           [base] if isinstance(base, str) else base)  # fmt: skip
+            snippets.Includes(options).check(markdown, frontmatter.body_first_line(page.file.content_string))
         except snippets.SnippetError as error:
             where = config.extra["project"].shown(page.file.abs_src_path or page.file.src_uri)
             raise PluginError(str(located(where, error))) from None

@@ -252,3 +252,19 @@ def test_the_forks_warnings_are_kept_and_its_levels_keyed(monkeypatch):
     before = verbosity()
     monkeypatch.setattr(fork, "level", logging.ERROR)  # `properdocs build -q`
     assert verbosity() != before
+
+
+def test_only_the_converting_threads_records_are_kept_and_a_bad_call_does_not_raise(monkeypatch):
+    import logging
+    import threading
+
+    from explaining_machines.pages.conversions import said
+
+    monkeypatch.setattr(logging, "raiseExceptions", False)  # logging's own report of a bad call, silenced here
+    with said() as kept:
+        server = threading.Thread(target=lambda: logging.getLogger("mkdocs.livereload").info("Browser connected"))
+        server.start(), server.join()  # mkdocs serve's request threads log while a page converts
+        logging.getLogger("mkdocs.structure.pages").warning("two %s %s", "arguments")  # one too few
+        logging.getLogger("mkdocs.structure.pages").warning("kept")
+    assert kept == [("mkdocs.structure.pages", logging.WARNING, "kept")]
+    assert describe(["pymdownx.snippets:SnippetExtension"], {}) is None  # a class named after the colon

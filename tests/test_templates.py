@@ -105,3 +105,14 @@ def test_a_policy_read_while_parsing_is_part_of_the_compilers_name(tmp_path):
     _next_process()
     trimmed, kept = _render(theme, cache, policies={"ext.i18n.trimmed": True}, **i18n)
     assert untrimmed == "[\n  hello\n    world\n]" and (trimmed, kept.loaded) == ("[hello world]", 0)
+
+
+def test_jinjas_own_filters_are_keyed_by_which_they_are():
+    import operator
+
+    swapped = jinja2.Environment()
+    swapped.filters["upper"] = jinja2.filters.do_lower  # still Jinja's, but another function
+    assert compiler(swapped) != compiler(jinja2.Environment())
+    stateful = jinja2.Environment()
+    stateful.filters["pick"] = operator.itemgetter("a")  # Python's, but an object with state
+    assert templates._unkept(stateful).search("{{ x | pick }}")

@@ -314,9 +314,11 @@ def test_a_missing_snippet_section_names_the_page_line(tmp_path, line, message):
                                       "# --8<-- [start:plot]\ny = 2\n# --8<-- [end:plot]\n")  # fmt: skip
     page = f'# A\n\n```python\n{line}\n```\n\n;--8<-- "escaped.py"\n'
     with pytest.raises(snippets.SnippetError) as error:
-        snippets.check(page, 3, [tmp_path])
+        snippets.Includes({"base_path": [str(tmp_path)]}).check(page, 3)
     assert (error.value.line, error.value.message) == (6, message.replace("BASE", str(tmp_path)))
-    snippets.check(page.replace(line, '--8<-- "code.py:train"'), 3, [tmp_path])  # a section it has: no error
+    ranges = ['--8<-- "code.py:train"', '--8<-- "code.py:1:2,4:5"', '--8<-- "code.py:-2"', '--8<-- "code.py" ']
+    for fine in ranges:  # a section it has, line ranges as pymdownx.snippets reads them, a trailing space
+        snippets.Includes({"base_path": [str(tmp_path)]}).check(page.replace(line, fine), 3)
 
 
 @pytest.mark.parametrize(

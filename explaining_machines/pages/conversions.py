@@ -33,12 +33,13 @@ import hashlib
 import importlib.metadata
 import logging
 import sys
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from explaining_machines import memo
+from explaining_machines import files, memo
 from explaining_machines.source import snippets
 
 # The libraries whose code converts a page: Python-Markdown, its extensions, the highlighter,
@@ -130,6 +131,8 @@ def describe(extensions: Sequence[Any], configs: Mapping[str, Any], *rest: Any) 
 def _pure(name: str) -> bool:
     """Whether Markdown extension `name` is one of `LIBRARIES`' that read nothing but the page
     (pymdownx.snippets reads files, which `Conversions.key` follows)."""
+    if ":" in name:  # "module:Class": a class of the module's choosing, not told from here
+        return False
     if "." not in name:
         return name in _BUILT_IN
     library, _, extension = name.rpartition(".")
@@ -191,10 +194,17 @@ def _pygments_plugins() -> tuple[str, ...]:
         for points in (*folder.glob("*.dist-info/entry_points.txt"), *folder.glob("*.egg-info/entry_points.txt")):
             try:
                 if "[pygments." in points.read_text(encoding="utf-8", errors="replace"):
-                    found.add(points.parent.name.split("-")[0])
+                    found.add(points.parent.name.removesuffix(".dist-info").removesuffix(".egg-info").split("-")[0])
             except OSError:
                 continue
-    return tuple(sorted(found))
+    return tuple(sorted(name for name in found if _has_version(name)))
+
+
+def _has_version(name: str) -> bool:
+    try:
+        return bool(files.installed_version(name))
+    except importlib.metadata.PackageNotFoundError:  # metadata another tool left behind
+        return False
 
 
 class Conversions:
@@ -301,12 +311,18 @@ def said() -> Iterator[list[tuple[str, int, str]]]:
     kept: list[tuple[str, int, str]] = []
     seen: set[logging.LogRecord] = set()  # the records themselves: an id may be reused once one is freed
 
+    thread = threading.get_ident()  # the conversion's: under mkdocs serve, the server's threads log too
+
     class Keep(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            if record in seen:  # once, should a record reach both loggers
+            if record in seen or record.thread != thread:  # once, should a record reach both loggers
                 return
             seen.add(record)
-            kept.append((record.name, record.levelno, record.getMessage()))
+            try:
+                kept.append((record.name, record.levelno, record.getMessage()))
+            except Exception:  # a malformed call: reported as logging reports it, not raised into the page
+                self.handleError(record)
+                return
             if not _handled(record.name, self) and logging.lastResort and record.levelno >= logging.lastResort.level:
                 logging.lastResort.handle(record)  # as it would be without this handler, and as when it is said again
 

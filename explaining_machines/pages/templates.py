@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.metadata
+import inspect
 import re
 import shutil
 import sys
@@ -40,7 +40,7 @@ import jinja2
 from jinja2.bccache import Bucket
 
 from explaining_machines import memo
-from explaining_machines.files import write_bytes_atomic
+from explaining_machines.files import installed_version, write_bytes_atomic
 
 _DIGEST = 32  # bytes of blake2b before each file's payload
 # The code this process compiled or loaded, by folder, bucket key and source checksum.
@@ -67,6 +67,8 @@ def _keyed(function: Any) -> bool:
     """Whether a filter or test that Jinja may call while compiling (on constant arguments,
     baking the result into the code) is code the folder's name covers: Jinja's own,
     MarkupSafe's or Python's, with no state of its own (a closure, a bound object)."""
+    if not (inspect.isfunction(function) or inspect.isbuiltin(function)):
+        return False  # an object that is called (operator.itemgetter("a"), a partial): it has state
     module = (getattr(function, "__module__", None) or "").split(".")[0]
     bound = getattr(function, "__self__", None)
     return (module in _KEYED and getattr(function, "__closure__", None) is None
@@ -80,12 +82,12 @@ def compiler(environment: jinja2.Environment) -> str:
     (``ext.i18n.trimmed`` is read while parsing); its extensions and code generator; how each
     filter and test is called, and which ones are Jinja's own."""
     calls = {
-        kind: sorted((name, str(getattr(function, "jinja_pass_arg", None)), _keyed(function))
+        kind: sorted((name, str(getattr(function, "jinja_pass_arg", None)), _keyed(function) and _named(function))
                      for name, function in table.items())
         for kind, table in (("filters", environment.filters), ("tests", environment.tests))
     }  # fmt: skip
     return memo.digest(
-        jinja2.__version__, importlib.metadata.version("markupsafe"), sys.implementation.name, sys.version,
+        jinja2.__version__, installed_version("markupsafe"), sys.implementation.name, sys.version,
         {name: repr(value) for name, value in vars(environment).items() if isinstance(value, _PLAIN)},
         {name: _named(value) for name, value in environment.policies.items()},
         sorted(_named(type(extension)) for extension in environment.extensions.values()),
@@ -118,7 +120,6 @@ class Templates(jinja2.BytecodeCache):
     def __init__(self, folder: Path) -> None:
         self.root = folder
         self.loaded = self.compiled = 0
-        self._passed: set[int] = set()  # the buckets of templates compiled without the cache
         self._seen: tuple = ()  # what the environment held at the last load, and what it gave
         self._made: tuple[Path, re.Pattern | None] = (folder, None)
 
@@ -127,7 +128,7 @@ class Templates(jinja2.BytecodeCache):
         only when what the environment holds changed since the last template was loaded."""
         held = (environment, dict(environment.filters), dict(environment.tests), dict(environment.policies),
                 {name: value for name, value in vars(environment).items() if isinstance(value, _PLAIN)},
-                environment.extensions.keys(), environment.code_generator_class, environment.autoescape)  # fmt: skip
+                tuple(environment.extensions), environment.code_generator_class, environment.autoescape)  # fmt: skip
         if held != self._seen:
             self._seen, self._made = held, (self.root / compiler(environment), _unkept(environment))
         return self._made
@@ -137,7 +138,7 @@ class Templates(jinja2.BytecodeCache):
         (folder, unkept), finalize = self._compiler(environment), environment.finalize
         if (callable(environment.autoescape) or (finalize is not None and not _context(finalize))
                 or (unkept is not None and unkept.search(source))):  # fmt: skip
-            self._passed.add(id(bucket))
+            bucket.passed = True  # type: ignore[attr-defined]  # compiled without the cache
             return bucket
         bucket.folder = folder  # type: ignore[attr-defined]
         if self.root.is_dir() and not folder.is_dir():  # another compiler's code: never loaded again
@@ -147,8 +148,7 @@ class Templates(jinja2.BytecodeCache):
         return bucket
 
     def set_bucket(self, bucket: Bucket) -> None:
-        if id(bucket) in self._passed:
-            self._passed.discard(id(bucket))
+        if getattr(bucket, "passed", False):
             self.compiled += 1
             return
         super().set_bucket(bucket)

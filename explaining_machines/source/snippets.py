@@ -1,66 +1,37 @@
-"""Snippets that pymdownx.snippets would fail on, found before it runs, with their line.
+"""What pymdownx.snippets includes in a page, found by its own code, before it runs.
 
 ``--8<-- "figures/forest.py:train"`` includes a section of a file. When the file or the
-section is missing, pymdownx.snippets (10.x, with ``check_paths``) raises
-``SnippetMissingError`` from inside the Markdown conversion: MkDocs prints a Python
-traceback that names neither the page's line nor the sections the file has; without
-``check_paths`` the snippet is silently empty. This reads the page's snippet lines as the
-extension does (the single-line form; ``;--8<--`` escapes) and checks each against the
-same base paths.
+section is missing, pymdownx.snippets (with ``check_paths``) raises ``SnippetMissingError``
+from inside the Markdown conversion: MkDocs prints a Python traceback that names neither
+the page's line nor the sections the file has; without ``check_paths`` the snippet is
+silently empty. `Includes.check` reads the page's snippet lines (the single-line form;
+``;--8<--`` escapes) and names the first such line with its line number.
 
-`Includes` tells which files a page's snippets include, so that a conversion kept between
-builds is kept by their bytes (`explaining_machines.pages.conversions`); that must be
-exactly what the extension reads, so it asks the extension's own code. Imports nothing
-from MkDocs.
+`Includes` also tells which files a page's snippets include, so that a conversion kept
+between builds is kept by their bytes (`explaining_machines.pages.conversions`). Both must
+be exactly what the extension does, so both ask the extension's own preprocessor to parse
+each line (line ranges, sections), to resolve its path against the base paths
+(``restrict_base_path`` included) and to read the file in the configured encoding.
+Imports nothing from MkDocs.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 from explaining_machines.errors import LocatedError, did_you_mean
 
-# pymdownx.snippets' own patterns (RE_ALL_SNIPPETS, RE_SNIPPET_FILE, RE_SNIPPET_SECTION).
-_LINE = re.compile(
-    r"""^[ \t]*(?P<escape>;*)-{1,}8<-{1,}[ \t]+(?P<quote>["'])(?P<target>(?:\\.|(?!(?P=quote)).)+)(?P=quote)[ \t]*$"""
-)
-_TARGET = re.compile(r"(?i)^(?P<path>.*?)(?::[0-9]*(?::[0-9]*)?|:(?P<section>[a-z][-_0-9a-z]*))?$")
+# A section's start marker, as pymdownx.snippets finds it (``--8<-- [start:name]``).
 _SECTION = re.compile(r"(?i)-{1,}8<-{1,}[ \t]+\[[ \t]*start[ \t]*:[ \t]*([a-z][-_0-9a-z]*)[ \t]*\]")
 
 
 class SnippetError(LocatedError):
     """A snippet whose file or section does not exist."""
-
-
-def _file(path: str, base_paths: Sequence[str | Path]) -> Path | None:
-    """The file a snippet's `path` names: in the first of `base_paths` that holds it."""
-    return next((Path(base) / path for base in base_paths if (Path(base) / path).is_file()), None)
-
-
-def check(markdown: str, first_line: int, base_paths: Sequence[str | Path]) -> None:
-    """Raise `SnippetError` (with the page's line) for the first snippet line whose file is in
-    none of `base_paths` or has no such section."""
-    for number, text in enumerate(markdown.splitlines(), start=first_line):
-        found = _LINE.match(text)
-        if found is None or found["escape"] or "://" in found["target"]:
-            continue
-        target = _TARGET.match(found["target"])
-        path, section = target["path"], target["section"]
-        file = _file(path, base_paths)
-        if file is None:
-            shown = ", ".join(str(base) for base in base_paths)
-            raise SnippetError(number, f"snippet file '{path}' is not in the snippets' base paths ({shown})")
-        if section is not None:
-            sections = _SECTION.findall(file.read_text(encoding="utf-8", errors="replace"))
-            if section not in sections:
-                hint = did_you_mean(section, sections)
-                raise SnippetError(number, f"snippet '{found['target']}': {path} has no section '{section}'{hint} "
-                                           f"(sections: {', '.join(sections) or 'none'})")  # fmt: skip
 
 
 class Includes:
@@ -80,6 +51,33 @@ class Includes:
         config = SnippetExtension(**settings).getConfigs()
         self._reader = SnippetPreprocessor(config, SimpleNamespace(tab_length=4))
         self.appended: tuple[str, ...] = tuple(config.get("auto_append") or ())
+        base = config.get("base_path") or ["."]
+        self._shown = ", ".join(map(str, [base] if isinstance(base, (str, Path)) else base))
+
+    def check(self, markdown: str, first_line: int) -> None:
+        """Raise `SnippetError` (with the page's line) for the first snippet line whose file the
+        extension would not find, or whose section the file does not have."""
+        reader = self._reader
+        reader.bases = None
+        for number, line in enumerate(markdown.split("\n"), start=first_line):
+            found = reader.RE_ALL_SNIPPETS.match(line)
+            if found is None or found["escape"] or not found["inline_marker"]:
+                continue
+            written = found["snippet"][1:-1].strip()
+            target = reader.parse_snippet_target(written)
+            if target is None or target["path"].lower().startswith(("https://", "http://")):
+                continue
+            file = reader.get_snippet_path(target["path"])
+            if file is None or not os.path.isfile(file):
+                raise SnippetError(number, f"snippet file '{target['path']}' is not in the snippets' base paths "
+                                           f"({self._shown})")  # fmt: skip
+            section = target["section"]
+            if section is not None:
+                sections = _SECTION.findall(Path(file).read_text(encoding="utf-8", errors="replace"))
+                if section not in sections:
+                    hint = did_you_mean(section, sections)
+                    raise SnippetError(number, f"snippet '{written}': {target['path']} has no section '{section}'"
+                                               f"{hint} (sections: {', '.join(sections) or 'none'})")  # fmt: skip
 
     def __call__(self, markdown: str) -> list[Path] | None:
         """The files `markdown`'s snippets and the ``auto_append`` ones include; None when what
