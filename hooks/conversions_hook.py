@@ -28,7 +28,6 @@ writing every file, and the blog's views (`bench/README.md` has the numbers).
 
 from __future__ import annotations
 
-import logging
 import sys
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -135,8 +134,7 @@ def _render(page: Page, config: MkDocsConfig, files: Files) -> None:
     page.present_anchor_ids = set(found.anchors) if found.anchors is not None else None
     if found.links_to_anchors is not None:
         page.links_to_anchors = {files.get_file_from_path(uri): dict(links) for uri, links in linked.items()}
-    for name, level, message in found.warnings:
-        logging.getLogger(name).log(level, "%s", message)
+    conversions.say_again(found.warnings)
 
 
 def on_post_build(config: MkDocsConfig) -> None:

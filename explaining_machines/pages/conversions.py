@@ -172,11 +172,12 @@ def code(own: Sequence[Any]) -> str:
 
 @functools.cache  # once per process, as `memo.code_digest` reads the code that runs
 def _installed(names: tuple[str, ...]) -> tuple[str, ...]:
-    """Those of the distributions `names` that are installed."""
+    """Those of the distributions `names` that are installed (metadata another tool left
+    behind, with no version to read, does not count)."""
     found = []
     for name in names:
         try:
-            importlib.metadata.version(name)
+            files.installed_version(name)
         except importlib.metadata.PackageNotFoundError:
             continue
         found.append(name)
@@ -197,14 +198,7 @@ def _pygments_plugins() -> tuple[str, ...]:
                     found.add(points.parent.name.removesuffix(".dist-info").removesuffix(".egg-info").split("-")[0])
             except OSError:
                 continue
-    return tuple(sorted(name for name in found if _has_version(name)))
-
-
-def _has_version(name: str) -> bool:
-    try:
-        return bool(files.installed_version(name))
-    except importlib.metadata.PackageNotFoundError:  # metadata another tool left behind
-        return False
+    return _installed(tuple(sorted(found)))
 
 
 class Conversions:
@@ -335,6 +329,12 @@ def said() -> Iterator[list[tuple[str, int, str]]]:
     finally:
         for logger in loggers:
             logger.removeHandler(handler)
+
+
+def say_again(warnings: Sequence[Sequence[Any]]) -> None:
+    """Log again what `said` kept, (logger, level, message) each, as it was logged then."""
+    for name, level, message in warnings:
+        logging.getLogger(name).log(level, "%s", message)
 
 
 def _handled(name: str, besides: logging.Handler) -> bool:

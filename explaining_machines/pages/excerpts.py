@@ -16,7 +16,6 @@ converting one (a broken link, once for each view) is kept with it and said agai
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -59,8 +58,7 @@ class ExcerptMemo:
         found = _found(self.store.get(key))
         if found is not None:
             md.toc_tokens = found["toc"]
-            for name, level, message in found["warnings"]:
-                logging.getLogger(name).log(level, "%s", message)
+            conversions.say_again(found["warnings"])
             return found["html"] + {"": "", "split": self.separator, "more": self.separator + " "}[found["more"]]
         self.store.forget(key)
         with conversions.said() as warnings:

@@ -43,8 +43,8 @@ from explaining_machines import memo
 from explaining_machines.files import installed_version, write_bytes_atomic
 
 _DIGEST = 32  # bytes of blake2b before each file's payload
-# The code this process compiled or loaded, by folder, bucket key and source checksum.
-_COMPILED: dict[tuple[Path, str, str], CodeType] = {}
+# The code this process compiled or loaded, by file (folder and bucket key) and source checksum.
+_COMPILED: dict[tuple[Path, str], CodeType] = {}
 # Where the functions come from whose results Jinja may fold into compiled code and whose
 # code the folder's name covers (Jinja's version, MarkupSafe's, Python's).
 _KEYED = ("jinja2", "markupsafe", "builtins", "_operator", "operator")
@@ -75,6 +75,11 @@ def _keyed(function: Any) -> bool:
             and (bound is None or isinstance(bound, ModuleType)))  # fmt: skip
 
 
+def _settings(environment: jinja2.Environment) -> dict[str, Any]:
+    """The environment's own plain settings: its syntax, and what extensions set on it."""
+    return {name: value for name, value in vars(environment).items() if isinstance(value, _PLAIN)}
+
+
 def compiler(environment: jinja2.Environment) -> str:
     """A digest of what `environment`'s compiled code depends on besides each template's
     source: Jinja's version, MarkupSafe's and Python's; the environment's own settings (its
@@ -88,7 +93,7 @@ def compiler(environment: jinja2.Environment) -> str:
     }  # fmt: skip
     return memo.digest(
         jinja2.__version__, installed_version("markupsafe"), sys.implementation.name, sys.version,
-        {name: repr(value) for name, value in vars(environment).items() if isinstance(value, _PLAIN)},
+        {name: repr(value) for name, value in _settings(environment).items()},
         {name: _named(value) for name, value in environment.policies.items()},
         sorted(_named(type(extension)) for extension in environment.extensions.values()),
         _named(environment.code_generator_class), _named(environment.autoescape), calls,
@@ -127,10 +132,14 @@ class Templates(jinja2.BytecodeCache):
         """The folder of `environment`'s compiled code and `_unkept`'s pattern, worked out again
         only when what the environment holds changed since the last template was loaded."""
         held = (environment, dict(environment.filters), dict(environment.tests), dict(environment.policies),
-                {name: value for name, value in vars(environment).items() if isinstance(value, _PLAIN)},
-                tuple(environment.extensions), environment.code_generator_class, environment.autoescape)  # fmt: skip
+                _settings(environment), tuple(environment.extensions), environment.code_generator_class,
+                environment.autoescape)  # fmt: skip
         if held != self._seen:
-            self._seen, self._made = held, (self.root / compiler(environment), _unkept(environment))
+            folder = self.root / compiler(environment)
+            if self.root.is_dir() and not folder.is_dir():  # another compiler's code: never loaded again
+                for other in (path for path in self.root.iterdir() if path.is_dir()):
+                    shutil.rmtree(other, ignore_errors=True)
+            self._seen, self._made = held, (folder, _unkept(environment))
         return self._made
 
     def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None, source: str) -> Bucket:
@@ -140,10 +149,7 @@ class Templates(jinja2.BytecodeCache):
                 or (unkept is not None and unkept.search(source))):  # fmt: skip
             bucket.passed = True  # type: ignore[attr-defined]  # compiled without the cache
             return bucket
-        bucket.folder = folder  # type: ignore[attr-defined]
-        if self.root.is_dir() and not folder.is_dir():  # another compiler's code: never loaded again
-            for other in (path for path in self.root.iterdir() if path.is_dir()):
-                shutil.rmtree(other, ignore_errors=True)
+        bucket.file = folder / f"{bucket.key}.jinja"  # type: ignore[attr-defined]
         self.load_bytecode(bucket)
         return bucket
 
@@ -154,11 +160,11 @@ class Templates(jinja2.BytecodeCache):
         super().set_bucket(bucket)
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        folder = bucket.folder  # type: ignore[attr-defined]
-        code = _COMPILED.get((folder, bucket.key, bucket.checksum))
+        file = bucket.file  # type: ignore[attr-defined]
+        code = _COMPILED.get((file, bucket.checksum))
         if code is None:
             try:
-                data = (folder / f"{bucket.key}.jinja").read_bytes()
+                data = file.read_bytes()
             except OSError:
                 return
             payload = data[_DIGEST:]
@@ -168,17 +174,17 @@ class Templates(jinja2.BytecodeCache):
             code = bucket.code
             if code is None:
                 return
-            _COMPILED[folder, bucket.key, bucket.checksum] = code
+            _COMPILED[file, bucket.checksum] = code
         bucket.code = code
         self.loaded += 1
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         self.compiled += 1
-        folder = bucket.folder  # type: ignore[attr-defined]
+        file = bucket.file  # type: ignore[attr-defined]
         if bucket.code is None:
             return
-        _COMPILED[folder, bucket.key, bucket.checksum] = bucket.code
+        _COMPILED[file, bucket.checksum] = bucket.code
         payload = bucket.bytecode_to_string()
         with contextlib.suppress(OSError):  # not written: the next process compiles it again
             data = hashlib.blake2b(payload, digest_size=_DIGEST).digest() + payload
-            write_bytes_atomic(folder / f"{bucket.key}.jinja", data)
+            write_bytes_atomic(file, data)

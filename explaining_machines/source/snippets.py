@@ -54,6 +54,15 @@ class Includes:
         base = config.get("base_path") or ["."]
         self._shown = ", ".join(map(str, [base] if isinstance(base, (str, Path)) else base))
 
+    def _resolve(self, written: str) -> tuple[dict | None, str | None]:
+        """A snippet's target as the extension parses `written` (None for none, or a URL) and
+        the file it reads for it (None when it finds none, or not a file)."""
+        target = self._reader.parse_snippet_target(written)
+        if target is None or target["path"].lower().startswith(("https://", "http://")):
+            return None, None
+        file = self._reader.get_snippet_path(target["path"])
+        return target, file if file is not None and os.path.isfile(file) else None
+
     def check(self, markdown: str, first_line: int) -> None:
         """Raise `SnippetError` (with the page's line) for the first snippet line whose file the
         extension would not find, or whose section the file does not have."""
@@ -64,11 +73,10 @@ class Includes:
             if found is None or found["escape"] or not found["inline_marker"]:
                 continue
             written = found["snippet"][1:-1].strip()
-            target = reader.parse_snippet_target(written)
-            if target is None or target["path"].lower().startswith(("https://", "http://")):
+            target, file = self._resolve(written)
+            if target is None:
                 continue
-            file = reader.get_snippet_path(target["path"])
-            if file is None or not os.path.isfile(file):
+            if file is None:
                 raise SnippetError(number, f"snippet file '{target['path']}' is not in the snippets' base paths "
                                            f"({self._shown})")  # fmt: skip
             section = target["section"]
@@ -95,11 +103,8 @@ class Includes:
                     return None
                 paths.append(found["snippet"][1:-1].strip())
         for path in paths:
-            target = reader.parse_snippet_target(path)
-            if target is None or target["path"].lower().startswith(("https://", "http://")):
-                return None
-            file = reader.get_snippet_path(target["path"])
-            if file is None or not os.path.isfile(file):
+            target, file = self._resolve(path)
+            if file is None:
                 return None
             try:
                 lines = reader.read_lines(file)
