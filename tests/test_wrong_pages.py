@@ -321,6 +321,17 @@ def test_a_missing_snippet_section_names_the_page_line(tmp_path, line, message):
         snippets.Includes({"base_path": [str(tmp_path)]}).check(page.replace(line, fine), 3)
 
 
+def test_a_snippet_line_that_names_no_file_names_the_page_line(tmp_path):
+    """pymdownx.snippets with check_paths fails on it with a traceback and no line."""
+    from explaining_machines.source import snippets
+
+    for empty in ('--8<-- " "', "--8<-- ':3'"):
+        with pytest.raises(snippets.SnippetError) as error:
+            snippets.Includes({"base_path": [str(tmp_path)], "check_paths": True}).check(f"# A\n\n{empty}\n", 1)
+        assert (error.value.line, error.value.message) == (3, f"snippet line {empty!r} names no file")
+    snippets.Includes({"base_path": [str(tmp_path)]}).check('# A\n\n--8<-- " "\n', 1)  # without: silently empty
+
+
 @pytest.mark.parametrize(
     ("page", "line", "message"),
     [

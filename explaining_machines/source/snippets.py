@@ -73,6 +73,8 @@ class Includes:
             if found is None or found["escape"] or not found["inline_marker"]:
                 continue
             written = found["snippet"][1:-1].strip()
+            if reader.check_paths and reader.parse_snippet_target(written) is None:  # '--8<-- " "', '":3"'
+                raise SnippetError(number, f"snippet line {line.strip()!r} names no file")
             target, file = self._resolve(written)
             if target is None:
                 continue
